@@ -1,0 +1,20 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def editor(db):
+    return factories.UserFactory(editor=True, organization=factories.OrganizationFactory(code="MH"))
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.UserFactory(
+        reviewer=True, organization=factories.OrganizationFactory(code="MLSPP")
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(is_staff=True, is_superuser=True)

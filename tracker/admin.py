@@ -1,0 +1,247 @@
+"""The Django admin for the tracker's records. Status fields are read-only here: they move only
+through the workflow services, so the admin cannot bypass review."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Article,
+    ChangeRequest,
+    Citation,
+    DataFlag,
+    Evidence,
+    LegalAct,
+    LegalActAlias,
+    Measure,
+    Organization,
+    ReportParagraph,
+    ReviewEvent,
+    TechnicalAid,
+    User,
+)
+
+admin.site.site_header = _("CRPD compliance tracker")
+admin.site.site_title = _("CRPD tracker")
+admin.site.index_title = _("Administration")
+
+
+class DataFlagInline(GenericTabularInline):
+    model = DataFlag
+    extra = 0
+    fields = ("code", "message", "resolved")
+
+
+@admin.register(DataFlag)
+class DataFlagAdmin(admin.ModelAdmin):
+    list_display = ("code", "content_type", "object_id", "short_message", "resolved", "created_at")
+    list_filter = ("code", "resolved", "content_type")
+    search_fields = ("message",)
+    list_select_related = ("content_type",)
+
+    @admin.display(description=_("message"))
+    def short_message(self, obj: DataFlag) -> str:
+        return obj.message[:100]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("number", "title_kk", "title_en", "part")
+    list_filter = ("part",)
+    search_fields = ("title_kk", "title_ru", "title_en")
+    inlines = [DataFlagInline]
+
+
+@admin.register(ReportParagraph)
+class ReportParagraphAdmin(admin.ModelAdmin):
+    list_display = ("number", "article", "section_kk", "repair", "curation")
+    list_filter = ("repair", "article__part", "article")
+    search_fields = ("text_kk", "section_kk")
+    list_select_related = ("article",)
+    autocomplete_fields = ("article",)
+    filter_horizontal = ("convention_articles",)
+    inlines = [DataFlagInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # "¶123" or "123" finds the paragraph by number as well as by text.
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        term = search_term.lstrip("¶").strip()
+        if term.isdigit():
+            queryset |= self.model.objects.filter(number=int(term))
+        return queryset, distinct
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "short_kk", "name_kk", "kind", "region", "parent")
+    list_filter = ("kind",)
+    search_fields = ("code", "short_kk", "name_kk", "name_ru", "name_en")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    raw_id_fields = ("source_paragraphs",)
+    inlines = [DataFlagInline]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "organization", "is_staff", "is_active", "language")
+    list_filter = ("groups", "is_staff", "is_active", "organization__kind")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ("organization", "language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Organisation"), {"fields": ("email", "organization", "language")}),
+    )
+
+
+class LegalActAliasInline(admin.TabularInline):
+    model = LegalActAlias
+    extra = 0
+
+
+@admin.register(LegalAct)
+class LegalActAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "act_type", "number", "adopted", "short_title", "status", "version")
+    list_filter = ("act_type", "status", "curation")
+    search_fields = ("key", "number", "title_kk", "title_ru", "title_en", "aliases__text")
+    readonly_fields = ("status", "version")
+    autocomplete_fields = ("issuing_organization",)
+    raw_id_fields = ("source_paragraphs",)
+    inlines = [LegalActAliasInline, DataFlagInline]
+
+    @admin.display(description=_("title"))
+    def short_title(self, obj: LegalAct) -> str:
+        return obj.title[:90]
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "act", "article_ref", "clause_ref", "subclause_ref", "paragraph")
+    list_filter = ("act__act_type", "crpd_article")
+    search_fields = ("key", "text_kk", "act__title_kk", "act__key")
+    list_select_related = ("act", "paragraph")
+    autocomplete_fields = ("act", "crpd_article")
+    raw_id_fields = ("paragraph",)
+    readonly_fields = ("version",)
+    inlines = [DataFlagInline]
+
+
+class MeasureCitationInline(admin.TabularInline):
+    model = Measure.legal_basis.through
+    extra = 0
+    raw_id_fields = ("citation",)
+    verbose_name = _("legal basis citation")
+    verbose_name_plural = _("legal basis citations")
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "short_title", "kind", "status", "progress", "needs_review", "version")
+    list_filter = ("status", "kind", "needs_review", "articles", "organizations__kind")
+    search_fields = ("key", "title_kk", "title_ru", "title_en", "description_kk")
+    readonly_fields = ("status", "progress", "version", "needs_review", "updated_at")
+    filter_horizontal = ("articles", "organizations")
+    raw_id_fields = ("source_paragraphs",)
+    exclude = ("legal_basis",)
+    inlines = [MeasureCitationInline, DataFlagInline]
+
+    @admin.display(description=_("title"))
+    def short_title(self, obj: Measure) -> str:
+        return obj.title[:90]
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    can_delete = False
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at", "file")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "summary",
+        "target_type",
+        "operation",
+        "status",
+        "organization",
+        "author",
+        "updated_at",
+    )
+    list_filter = ("status", "operation", "target_type", "organization")
+    search_fields = ("summary", "explanation", "author__username")
+    list_select_related = ("target_type", "organization", "author")
+    readonly_fields = (
+        "target_type",
+        "target_id",
+        "operation",
+        "payload",
+        "base_version",
+        "base_values",
+        "status",
+        "author",
+        "organization",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [ReviewEventInline, EvidenceInline]
+
+    def has_add_permission(self, request) -> bool:
+        # Change requests are made by the workflow services, with their author and base version.
+        return False
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "change_request", "action", "from_status", "to_status", "actor")
+    list_filter = ("action", "to_status")
+    list_select_related = ("change_request", "actor")
+    search_fields = ("comment",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "change_request", "content_type", "size", "uploaded_at")
+    list_select_related = ("change_request",)
+    search_fields = ("original_name",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(TechnicalAid)
+class TechnicalAidAdmin(admin.ModelAdmin):
+    list_display = ("key", "category", "number", "name_kk", "name_en")
+    list_filter = ("category",)
+    search_fields = ("name_kk", "name_ru", "name_en", "category_kk")

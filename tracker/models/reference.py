@@ -1,0 +1,209 @@
+"""The Convention, the report and the bodies that act on it."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import Provenance, localized
+
+
+class ArticlePart(models.TextChoices):
+    PURPOSE = "purpose", _("Purpose and general principles (art. 1–4)")
+    RIGHTS = "rights", _("Specific rights (art. 5–30)")
+    IMPLEMENTATION = "implementation", _("Implementation and monitoring (art. 31–33)")
+    FINAL = "final", _("Institutional and final provisions (art. 34–50)")
+
+
+class Article(Provenance):
+    """An article of the UN Convention on the Rights of Persons with Disabilities (1–50)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    part = models.CharField(_("part"), max_length=16, choices=ArticlePart.choices)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("CRPD article")
+        verbose_name_plural = _("CRPD articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=50),
+                name="article_number_1_50",
+                violation_error_message=_("A CRPD article number is between 1 and 50."),
+            ),
+            models.CheckConstraint(
+                condition=Q(part__in=ArticlePart.values), name="article_part_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def key(self) -> str:
+        return f"crpd:art:{self.number}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class RepairStatus(models.TextChoices):
+    NONE = "none", _("Nothing displaced")
+    REPAIRED = "repaired", _("Displaced citations put back")
+    UNREPAIRED = "unrepaired", _("Could not be repaired")
+
+
+class ReportParagraph(Provenance):
+    """One numbered paragraph of the State report (¶1–508): the unit of provenance."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("CRPD article"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paragraphs",
+        help_text=_("Empty for the introduction and Section I (¶1–72)."),
+    )
+    section_kk = models.CharField(_("section heading"), max_length=400, blank=True)
+    text_kk = models.TextField(_("text (citations repaired)"))
+    text_printed = models.TextField(_("text as extracted"), blank=True)
+    repair = models.CharField(
+        _("citation repair"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.NONE
+    )
+    convention_articles = models.ManyToManyField(
+        Article,
+        verbose_name=_("Convention articles mentioned"),
+        blank=True,
+        related_name="mentioned_in",
+        help_text=_("The Convention's own articles; not national law."),
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("report paragraph")
+        verbose_name_plural = _("report paragraphs")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="paragraph_number_positive"),
+            models.CheckConstraint(
+                condition=Q(repair__in=RepairStatus.values), name="paragraph_repair_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"¶{self.number}"
+
+
+class OrganizationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    COMMITTEE = "committee", _("Committee of a ministry")
+    AGENCY = "agency", _("Agency")
+    AKIMAT = "akimat", _("Akimat (regional administration)")
+    GOVERNMENT = "government", _("Government")
+    PARLIAMENT = "parliament", _("Parliament")
+    COURT = "court", _("Court")
+    PROSECUTOR = "prosecutor", _("Prosecutor's office")
+    OMBUDSMAN = "ombudsman", _("Ombudsman institution")
+    DPO = "dpo", _("Organisation of persons with disabilities")
+    NGO = "ngo", _("Non-governmental organisation")
+    INTERNATIONAL = "international", _("International organisation")
+    OTHER = "other", _("Other")
+
+
+class Organization(Provenance):
+    """A ministry, agency, akimat, ombudsman institution or organisation of persons with
+    disabilities that the report names as acting."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    short_kk = models.CharField(
+        _("short name (as the report writes it)"), max_length=120, blank=True
+    )
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
+    name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.CharField(_("region code"), max_length=40, blank=True)
+    email = models.EmailField(_("reporting e-mail"), blank=True)
+    source_paragraphs = models.ManyToManyField(
+        ReportParagraph, verbose_name=_("source paragraphs"), blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="organization_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_kk or self.code
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class User(AbstractUser):
+    """A person who signs in: ministry staff (editors), the focal point (reviewers), admins."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))],
+        default="kk",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+
+class TechnicalAid(Provenance):
+    """An item of the national list of technical aids and special means of mobility (annex 5)."""
+
+    key = models.CharField(_("key"), max_length=32, unique=True)
+    category = models.PositiveSmallIntegerField(_("category number"))
+    category_kk = models.CharField(_("category (Kazakh)"), max_length=300)
+    number = models.PositiveSmallIntegerField(_("item number"))
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
+    name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["category", "number"]
+        verbose_name = _("technical aid")
+        verbose_name_plural = _("technical aids")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "number"], name="technicalaid_unique_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}.{self.number} {self.name_kk}"

@@ -1,0 +1,55 @@
+"""The three roles as auth groups with real permissions, kept in step after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+EDITOR = "editor"
+REVIEWER = "reviewer"
+ADMINISTRATOR = "administrator"
+
+DOMAIN_APPS = ("tracker", "indicators")
+
+# Editors and reviewers never write live rows directly: they read everything and work on change
+# requests; the workflow services apply approved changes.
+_PROPOSE = [
+    ("tracker", "add_changerequest"),
+    ("tracker", "change_changerequest"),
+    ("tracker", "view_changerequest"),
+    ("tracker", "add_evidence"),
+    ("tracker", "view_evidence"),
+]
+_REVIEW = [("tracker", "review_changerequest")]
+
+
+def _view_all() -> Q:
+    return Q(content_type__app_label__in=DOMAIN_APPS, codename__startswith="view_")
+
+
+def _codenames(pairs: list[tuple[str, str]]) -> Q:
+    q = Q(pk__in=[])
+    for app_label, codename in pairs:
+        q |= Q(content_type__app_label=app_label, codename=codename)
+    return q
+
+
+def role_permissions() -> dict[str, Q]:
+    return {
+        EDITOR: _view_all() | _codenames(_PROPOSE),
+        REVIEWER: _view_all() | _codenames(_PROPOSE + _REVIEW),
+        ADMINISTRATOR: Q(
+            content_type__app_label__in=(
+                *DOMAIN_APPS,
+                "auth",
+                "django_celery_beat",
+                "django_celery_results",
+                "axes",
+            )
+        ),
+    }
+
+
+def ensure_role_groups(sender=None, **kwargs) -> None:
+    """post_migrate receiver: create the role groups and set exactly their permissions."""
+    for name, query in role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(query))

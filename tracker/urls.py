@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracker"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("articles/<int:number>/", views.article_detail, name="article-detail"),
+]
