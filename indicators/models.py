@@ -70,9 +70,9 @@ class Dimension(models.Model):
     """An axis of disaggregation: region, sex, age group, disability group, settlement type…"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
+    name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -88,9 +88,9 @@ class DimensionValue(models.Model):
 
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="values")
     code = models.SlugField(_("code"), max_length=40)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
+    name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["dimension__code", "code"]

@@ -196,6 +196,12 @@ class TechnicalAid(Provenance):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
     name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    effective_from = models.DateField(
+        _("in the list from"),
+        null=True,
+        blank=True,
+        help_text=_("Set where the list adds an item later than the report's date."),
+    )
 
     class Meta:
         ordering = ["category", "number"]
