@@ -19,6 +19,8 @@ RENAMES = {
     # Annex 3 rows 3 and 7 give the same title and approving order for 3.06-101-2012 and
     # 3.06-02-2012; ¶80 and ¶174/¶212 use both numbers for it. One document, flagged.
     "kz:norm:3.06-02-2012": "kz:norm:3.06-101-2012",
+    # Annex 2 row 3 and ¶201 name one Concept of Social Development until 2030 (Resolution No. 396).
+    "kz:resolution:social-development-concept-2030": "kz:resolution:2014-04-24:396",
     # The same construction committee of the Ministry of National Economy.
     "CCHLM": "MNE-CCHLM",
 }
@@ -323,6 +325,10 @@ def main(root: Path = ROOT) -> None:
 
     for path, data in loaded.items():
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    for act in acts.values():
+        # A bare "Кодекс" names no act in particular: it cannot serve to find one.
+        act["aliases"] = [a for a in act.get("aliases", []) if a.strip() not in {"Кодекс", "Заң"}]
 
     for code, org in orgs.items():
         found = set(org.get("source_paragraphs") or []) | measure_orgs.get(code, set())
