@@ -6,3 +6,9 @@ class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Indicators")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from indicators.editing import register_observation
+
+        # tracker's workflow edits observations without importing indicators (tracker ← indicators).
+        register_observation()

@@ -1,12 +1,14 @@
 """The Django admin for the tracker's records. Status fields are read-only here: they move only
 through the workflow services, so the admin cannot bypass review."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Article,
     ChangeRequest,
@@ -22,6 +24,7 @@ from .models import (
     TechnicalAid,
     User,
 )
+from .workflow import TransitionNotAllowed
 
 admin.site.site_header = _("CRPD compliance tracker")
 admin.site.site_title = _("CRPD tracker")
@@ -210,10 +213,28 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [ReviewEventInline, EvidenceInline]
+    actions = ["approve_selected"]
 
     def has_add_permission(self, request) -> bool:
         # Change requests are made by the workflow services, with their author and base version.
         return False
+
+    @admin.action(description=_("Approve selected change requests"))
+    def approve_selected(self, request, queryset) -> None:
+        # Through the service, one by one: each approval has its own transaction, permission
+        # check and conflict check, so one refusal does not undo the others.
+        for cr in queryset.order_by("pk"):
+            try:
+                services.change_request_approve(cr_id=cr.pk, by=request.user)
+            except (
+                PermissionDenied,
+                TransitionNotAllowed,
+                services.ChangeConflict,
+                ValidationError,
+            ) as exc:
+                self.message_user(request, f"#{cr.pk}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("#%(id)s approved.") % {"id": cr.pk})
 
 
 @admin.register(ReviewEvent)

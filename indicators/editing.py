@@ -1,0 +1,168 @@
+"""Observations as change requests: the form that validates a proposed value, and the rule that an
+observation putting its indicator off track must say why. Registered with tracker.editing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tracker.editing import EditSpec, Values, register
+
+from .models import Indicator, Observation, Unit, dims_key_for
+from .progress import ProgressStatus, indicator_progress
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from tracker.models import ChangeRequest
+
+
+class ObservationForm(forms.ModelForm):
+    """An indicator value for a period and a combination of dimensions, with its source."""
+
+    class Meta:
+        model = Observation
+        fields = [
+            "indicator",
+            "period_start",
+            "period_end",
+            "value",
+            "dimension_values",
+            "paragraph",
+            "source_annex",
+            "text_kk",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dimension_values"].queryset = self.fields[
+            "dimension_values"
+        ].queryset.select_related("dimension")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        indicator: Indicator | None = cleaned.get("indicator")
+        start, end, value = (cleaned.get(n) for n in ("period_start", "period_end", "value"))
+        if indicator is not None:
+            if start and indicator.year_from and start.year < indicator.year_from:
+                self.add_error("period_start", self._outside(indicator))
+            if end and indicator.year_to and end.year > indicator.year_to:
+                self.add_error("period_end", self._outside(indicator))
+            if value is not None and indicator.unit == Unit.PERCENT and not 0 <= value <= 100:
+                self.add_error(
+                    "value",
+                    ValidationError(
+                        _("A share in per cent must be between 0 and 100."), code="percent_range"
+                    ),
+                )
+        if start and end and end < start:
+            self.add_error(
+                "period_end",
+                ValidationError(_("The period may not end before it starts."), code="period"),
+            )
+        if not cleaned.get("paragraph") and not cleaned.get("source_annex"):
+            self.add_error(
+                "paragraph",
+                ValidationError(
+                    _("Give the source: a report paragraph or an annex row."), code="source"
+                ),
+            )
+        self._check_cell(cleaned)
+        return cleaned
+
+    @staticmethod
+    def _outside(indicator: Indicator) -> ValidationError:
+        return ValidationError(
+            _("The period must lie within the indicator's years %(first)s–%(last)s."),
+            code="period_outside_indicator",
+            params={"first": indicator.year_from or "…", "last": indicator.year_to or "…"},
+        )
+
+    def _check_cell(self, cleaned: dict[str, Any]) -> None:
+        dims = cleaned.get("dimension_values")
+        if dims is None:
+            return
+        pairs: dict[str, str] = {}
+        for dv in dims:
+            if dv.dimension.code in pairs:
+                self.add_error(
+                    "dimension_values",
+                    ValidationError(
+                        _("Give one value per dimension (%(dimension)s is given twice)."),
+                        code="dimension_twice",
+                        params={"dimension": dv.dimension.code},
+                    ),
+                )
+                return
+            pairs[dv.dimension.code] = dv.code
+        # dims_key is not a form field, so the model's unique constraint on the cell is skipped
+        # by the form: check it here, where the key is known.
+        self.instance.dims_key = dims_key_for(pairs)
+        cell = {n: cleaned.get(n) for n in ("indicator", "period_start", "period_end")}
+        if all(cell.values()):
+            clash = Observation.objects.filter(**cell, dims_key=self.instance.dims_key).exclude(
+                pk=self.instance.pk
+            )
+            if clash.exists():
+                self.add_error(
+                    "period_end",
+                    ValidationError(
+                        _("This indicator already has a value for this period and dimensions."),
+                        code="cell_taken",
+                    ),
+                )
+
+
+def _observation_organization_ids(
+    *, target: Observation | None = None, values: Values | None = None
+) -> set[int]:
+    indicator_id = target.indicator_id if target is not None else (values or {}).get("indicator")
+    if not indicator_id:
+        return set()
+    org = Indicator.objects.filter(pk=indicator_id).values_list("organization_id", flat=True)
+    return {pk for pk in org if pk is not None}
+
+
+def _observation_before_save(obj: models.Model, form: forms.ModelForm, cr: ChangeRequest) -> None:
+    obj.explanation = cr.explanation
+
+
+def _require_explanation_when_off_track(values: Values, cr: ChangeRequest) -> None:
+    """An observation that puts its indicator off its target path must carry an explanation."""
+    if values.get("dimension_values") or cr.explanation.strip():
+        return
+    indicator = Indicator.objects.get(pk=values["indicator"])
+    end = forms.DateField().clean(values["period_end"])
+    value = forms.DecimalField().clean(values["value"])
+    status = indicator_progress(
+        indicator, year=end.year, proposed=(end.year, value), replacing_pk=cr.target_id
+    )
+    if status == ProgressStatus.OFF_TRACK:
+        raise ValidationError(
+            {
+                "explanation": ValidationError(
+                    _(
+                        "This value puts the indicator off its target path: "
+                        "explain why before submitting."
+                    ),
+                    code="off_track_needs_explanation",
+                )
+            }
+        )
+
+
+def register_observation() -> None:
+    register(
+        EditSpec(
+            model=Observation,
+            form=ObservationForm,
+            create_only=frozenset({"indicator"}),
+            display_select_related={"dimension_values": ("dimension",)},
+            organization_ids=_observation_organization_ids,
+            before_save=_observation_before_save,
+            check_submission=_require_explanation_when_off_track,
+        )
+    )

@@ -1,0 +1,93 @@
+"""Progress of an indicator towards its targets: computed, never stored by hand.
+
+Baseline: the earliest observation (else the first target). Target path: straight lines from the
+baseline through each numeric target, by year. Status in a year, from the latest observation up to
+that year: achieved (meets the final target), on track (at least the path), off track, or no data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from itertools import pairwise
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Direction, Indicator
+
+Point = tuple[int, Decimal]
+
+
+class ProgressStatus(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    ON_TRACK = "on_track", _("On track")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
+
+
+def expected_value(path: Sequence[Point], year: int) -> Decimal:
+    """Linear interpolation along the path; flat before its start and after its end."""
+    if year <= path[0][0]:
+        return path[0][1]
+    for (y0, v0), (y1, v1) in pairwise(path):
+        if y0 <= year <= y1:
+            return v0 + (v1 - v0) * Decimal(year - y0) / Decimal(y1 - y0)
+    return path[-1][1]
+
+
+def _at_least_as_good(value: Decimal, reference: Decimal, direction: str) -> bool:
+    return value >= reference if direction == Direction.HIGHER else value <= reference
+
+
+def progress_status(
+    *,
+    direction: str,
+    targets: Sequence[Point],
+    observations: Sequence[Point],
+    year: int | None = None,
+) -> ProgressStatus:
+    # A context figure has no better or worse: there is nothing to be on track for.
+    if direction not in (Direction.HIGHER, Direction.LOWER) or not targets:
+        return ProgressStatus.NO_DATA
+    targets = sorted(targets)
+    observed = sorted(observations)
+    upto = [p for p in observed if year is None or p[0] <= year]
+    if not upto:
+        return ProgressStatus.NO_DATA
+    latest_year, latest = upto[-1]
+    if _at_least_as_good(latest, targets[-1][1], direction):
+        return ProgressStatus.ACHIEVED
+    baseline = observed[0]
+    path = [baseline, *(t for t in targets if t[0] > baseline[0])]
+    if _at_least_as_good(latest, expected_value(path, latest_year), direction):
+        return ProgressStatus.ON_TRACK
+    return ProgressStatus.OFF_TRACK
+
+
+def indicator_progress(
+    indicator: Indicator,
+    *,
+    year: int | None = None,
+    proposed: Point | None = None,
+    replacing_pk: int | None = None,
+) -> ProgressStatus:
+    """The indicator's status from its live totals, optionally as if `proposed` were observed
+    (replacing observation `replacing_pk`): what an observation change would do to it."""
+    targets = [
+        (t_year, value)
+        for t_year, value in indicator.targets.filter(value__isnull=False).values_list(
+            "year", "value"
+        )
+    ]
+    by_year: dict[int, tuple] = {}
+    # Disaggregated cells are parts of the whole: only totals are compared with the targets.
+    totals = indicator.observations.filter(dims_key="").exclude(pk=replacing_pk)
+    for period_end, value in totals.order_by("period_end").values_list("period_end", "value"):
+        by_year[period_end.year] = (period_end, value)
+    points = [(y, v) for y, (_end, v) in by_year.items()]
+    if proposed is not None:
+        points = [p for p in points if p[0] != proposed[0]] + [proposed]
+    return progress_status(
+        direction=indicator.direction, targets=targets, observations=points, year=year
+    )
