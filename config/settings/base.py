@@ -185,3 +185,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "tracker:my-work"
+LOGOUT_REDIRECT_URL = "tracker:dashboard"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
