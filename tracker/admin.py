@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import notifications, services
 from .models import (
     Article,
     ChangeRequest,
@@ -18,6 +18,7 @@ from .models import (
     LegalAct,
     LegalActAlias,
     Measure,
+    Notification,
     Organization,
     ReportParagraph,
     ReviewEvent,
@@ -266,3 +267,35 @@ class TechnicalAidAdmin(admin.ModelAdmin):
     list_display = ("key", "category", "number", "name_kk", "name_en")
     list_filter = ("category",)
     search_fields = ("name_kk", "name_ru", "name_en", "category_kk")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "recipient", "language", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind", "language")
+    search_fields = ("recipient", "subject")
+    list_select_related = ("change_request",)
+    readonly_fields = (
+        "kind",
+        "recipient",
+        "language",
+        "user",
+        "change_request",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        # Messages are written by the workflow, in the transaction of the change they report.
+        return False
+
+    @admin.action(description=_("Send the selected failed messages again"))
+    def send_again(self, request, queryset) -> None:
+        count = notifications.resend(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(count)s messages queued again.") % {"count": count})

@@ -2,8 +2,9 @@
 approved change, live measures, observations and legal acts. Views, the API, the admin, imports
 and tasks call these; none of them writes those rows itself.
 
-Every state change writes its ReviewEvent in the same transaction; e-mail is queued only after the
-transaction commits (`delay_on_commit`), so a rolled-back change notifies nobody.
+Every state change writes its ReviewEvent in the same transaction; e-mail is written to the outbox in the
+same transaction and handed to a worker only after it commits (tracker/notifications.py), so a
+rolled-back change notifies nobody and a committed one never loses its mail.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from . import tasks
+from . import notifications
 from .editing import EditSpec, Values, apply, serialize, spec_for, to_json, validate
 from .models import (
     ChangeOperation,
@@ -32,6 +33,7 @@ from .models import (
     LegalAct,
     LegalActStatus,
     Measure,
+    Organization,
     ReviewAction,
     ReviewEvent,
 )
@@ -239,7 +241,7 @@ def change_request_submit(*, cr_id: int, by: User) -> ChangeRequest:
     spec = _spec(cr)
     _validate_for_decision(spec, cr, _live(spec, cr))
     _move(cr, Action.SUBMIT, by=by)
-    tasks.notify_submitted.delay_on_commit(cr.pk)
+    notifications.queue_submitted(cr)
     return cr
 
 
@@ -331,7 +333,7 @@ def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> Change
     if isinstance(obj, LegalAct) and old_values:
         _legal_basis_changed(obj, old_status=old_values.get("status"), cr=cr, by=by)
     _move(cr, Action.APPROVE, by=by, comment=comment)
-    tasks.notify_decided.delay_on_commit(cr.pk)
+    notifications.queue_decided(cr, comment=comment)
     return cr
 
 
@@ -340,8 +342,9 @@ def change_request_return(*, cr_id: int, by: User, comment: str) -> ChangeReques
     cr = _lock(cr_id)
     if not can_review(by, cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
-    _move(cr, Action.RETURN, by=by, comment=_comment_required(comment))
-    tasks.notify_decided.delay_on_commit(cr.pk)
+    comment = _comment_required(comment)
+    _move(cr, Action.RETURN, by=by, comment=comment)
+    notifications.queue_decided(cr, comment=comment)
     return cr
 
 
@@ -350,8 +353,9 @@ def change_request_reject(*, cr_id: int, by: User, comment: str) -> ChangeReques
     cr = _lock(cr_id)
     if not can_review(by, cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
-    _move(cr, Action.REJECT, by=by, comment=_comment_required(comment))
-    tasks.notify_decided.delay_on_commit(cr.pk)
+    comment = _comment_required(comment)
+    _move(cr, Action.REJECT, by=by, comment=comment)
+    notifications.queue_decided(cr, comment=comment)
     return cr
 
 
@@ -385,14 +389,11 @@ def _legal_basis_changed(act: LegalAct, *, old_status: str | None, cr: ChangeReq
         )
         for measure in measures
     )
-    organization_ids = (
-        Measure.organizations.through.objects.filter(measure_id__in=[m.pk for m in measures])
-        .values_list("organization_id", flat=True)
-        .distinct()
-        .order_by("organization_id")
+    organizations = (
+        Organization.objects.filter(measures__in=[m.pk for m in measures]).distinct().order_by("pk")
     )
-    for organization_id in organization_ids:
-        tasks.notify_legal_basis_changed.delay_on_commit(act.pk, organization_id)
+    for organization in organizations:
+        notifications.queue_legal_basis_changed(act, organization)
 
 
 # Evidence --------------------------------------------------------------------------------------

@@ -1,17 +1,8 @@
-from smtplib import SMTPException
+import datetime as dt
 
 from celery import shared_task
 
 from . import notifications, selectors
-
-# Mail servers fail transiently; retry with growing pauses rather than lose the message.
-_MAIL_RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
 
 
 @shared_task
@@ -20,19 +11,23 @@ def data_summary() -> dict[str, int]:
     return selectors.data_summary()
 
 
-@shared_task(**_MAIL_RETRY)
-def notify_submitted(cr_id: int) -> int:
-    """Tell the reviewers a change request waits for their decision."""
-    return notifications.send_submitted(cr_id=cr_id)
+@shared_task(
+    autoretry_for=(notifications.DeliveryDeferred,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
+def deliver_notification(notification_id: int) -> bool:
+    """Send one queued e-mail; a mail-server failure is retried with growing pauses."""
+    return notifications.deliver(notification_id)
 
 
-@shared_task(**_MAIL_RETRY)
-def notify_decided(cr_id: int) -> int:
-    """Tell the author what the reviewer decided."""
-    return notifications.send_decided(cr_id=cr_id)
-
-
-@shared_task(**_MAIL_RETRY)
-def notify_legal_basis_changed(act_id: int, organization_id: int) -> int:
-    """Tell an organisation its measures lost or changed their legal basis."""
-    return notifications.send_legal_basis_changed(act_id=act_id, organization_id=organization_id)
+@shared_task
+def deliver_pending_notifications() -> int:
+    """Beat's sweep: queue every message still pending after its task should have run (a worker
+    restart or a lost broker message must delay mail, never drop it)."""
+    ids = notifications.pending_ids(older_than=dt.timedelta(minutes=5))
+    for pk in ids:
+        deliver_notification.delay(pk)
+    return len(ids)

@@ -191,3 +191,12 @@ LOGIN_REDIRECT_URL = "tracker:my-work"
 LOGOUT_REDIRECT_URL = "tracker:dashboard"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Beat's fixed jobs; django-celery-beat copies them into its tables, where administrators can
+# pause or reschedule them. Report schedules are added there too.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-pending-notifications": {
+        "task": "tracker.tasks.deliver_pending_notifications",
+        "schedule": 300.0,
+    },
+}

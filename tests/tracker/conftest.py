@@ -12,13 +12,11 @@ from tracker import services, tasks
 
 
 @pytest.fixture(autouse=True)
-def queued(monkeypatch) -> list[tuple[str, tuple]]:
-    """Records the notification tasks queued (after commit), instead of filling the real broker
-    with messages no test worker will consume."""
-    calls: list[tuple[str, tuple]] = []
-    for task in (tasks.notify_submitted, tasks.notify_decided, tasks.notify_legal_basis_changed):
-        name = task.name.rsplit(".", 1)[-1]
-        monkeypatch.setattr(task, "delay", lambda *a, _n=name, **kw: calls.append((_n, a)))
+def queued(monkeypatch) -> list[int]:
+    """The outbox rows handed to a worker (after commit), instead of filling the real broker with
+    messages no test worker will consume."""
+    calls: list[int] = []
+    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda pk: calls.append(pk))
     return calls
 
 

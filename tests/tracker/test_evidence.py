@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from tracker import services
 from tracker.models import Evidence
@@ -82,7 +83,7 @@ def test_refused_files_leave_nothing_behind(author, draft, name, content, tmp_pa
 
 def test_files_over_ten_megabytes_are_refused(author, draft):
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.MAX_EVIDENCE_BYTES))
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=big)
     assert "10 MB" in exc.value.message_dict["file"][0]
     exact = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * (services.MAX_EVIDENCE_BYTES - 5))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests import factories as f
 from tracker import services
 from tracker.selectors import change_request_diff, evidence_for_record, record_history
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels are compared with their English text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests import factories as f
-from tracker import services, tasks
-from tracker.models import DataFlag, LegalAct, Measure
+from tracker import notifications, services
+from tracker.models import DataFlag, LegalAct, Measure, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ def test_marking_an_act_flags_citing_measures_and_notifies_their_organisations(
     django_capture_on_commit_callbacks,
 ):
     act, citing, unrelated = act_and_measures
+    staff = {org.pk: f.UserFactory(editor=True, organization=org) for org in (org_a, org_b)}
     with django_capture_on_commit_callbacks(execute=True):
         cr = _mark(act, status, by=reviewer, decider=administrator)
     for measure in citing:
@@ -57,9 +58,9 @@ def test_marking_an_act_flags_citing_measures_and_notifies_their_organisations(
     unrelated.refresh_from_db()
     assert (unrelated.needs_review, unrelated.version) == (False, 1)
     assert DataFlag.objects.count() == 2
-    assert sorted(a for name, a in queued if name == "notify_legal_basis_changed") == sorted(
-        [(act.pk, org_a.pk), (act.pk, org_b.pk)]
-    )
+    mails = Notification.objects.filter(kind="legal_basis_changed")
+    assert set(mails.values_list("pk", flat=True)) <= set(queued)  # handed over after commit
+    assert {m.recipient for m in mails} == {u.email for u in staff.values()}
 
 
 def test_other_changes_to_an_act_flag_nothing(act_and_measures, reviewer, administrator):
@@ -110,7 +111,10 @@ def test_the_organisation_mail_lists_its_flagged_measures(
     org_a.email = "focal@mh.example.invalid"
     org_a.save()
     _mark(act, "amended", by=reviewer, decider=administrator)
-    assert tasks.notify_legal_basis_changed(act.pk, org_a.pk) == 2
+    outbox = Notification.objects.filter(kind="legal_basis_changed")
+    mine = outbox.filter(recipient__in=[editor.email, "focal@mh.example.invalid"])
+    assert mine.count() == 2
+    assert all(notifications.deliver(pk) for pk in outbox.values_list("pk", flat=True))
     to_editor = next(m for m in mailoutbox if m.to == [editor.email])
     assert "Amended" in to_editor.subject
     for measure in citing:

@@ -9,6 +9,7 @@ from .changes import (
 )
 from .law import Citation, LegalAct, LegalActAlias, LegalActStatus, LegalActType
 from .measures import Measure, MeasureKind, MeasureStatus
+from .notifications import Notification, NotificationKind, NotificationStatus
 from .reference import (
     Article,
     ArticlePart,
@@ -38,6 +39,9 @@ __all__ = [
     "Measure",
     "MeasureKind",
     "MeasureStatus",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
     "Organization",
     "OrganizationKind",
     "RepairStatus",

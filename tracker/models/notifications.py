@@ -1,0 +1,78 @@
+"""The e-mail outbox: every message the tracker owes someone, written in the same transaction as
+the change it reports, so a crash, a lost broker message or a mail-server outage loses nothing."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Change request submitted")
+    DECIDED = "decided", _("Change request decided")
+    LEGAL_BASIS_CHANGED = "legal_basis_changed", _("Legal basis changed")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One e-mail to one recipient, rendered in the recipient's language when it was queued."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=8)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    change_request = models.ForeignKey(
+        "tracker.ChangeRequest",
+        verbose_name=_("change request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+        editable=False,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("e-mail notification")
+        verbose_name_plural = _("e-mail notifications")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=NotificationStatus.values),
+                name="notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=NotificationStatus.SENT) | Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
