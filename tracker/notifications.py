@@ -136,7 +136,7 @@ def deliver(notification_id: int) -> bool:
         try:
             with get_connection() as connection:
                 connection.send_messages([message])
-        except Exception as exc:  # noqa: BLE001 -- any failure is recorded, then retried
+        except Exception as exc:  # any failure is recorded, then retried
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= MAX_ATTEMPTS:
                 row.status = NotificationStatus.FAILED

@@ -2,9 +2,10 @@
 approved change, live measures, observations and legal acts. Views, the API, the admin, imports
 and tasks call these; none of them writes those rows itself.
 
-Every state change writes its ReviewEvent in the same transaction; e-mail is written to the outbox in the
-same transaction and handed to a worker only after it commits (tracker/notifications.py), so a
-rolled-back change notifies nobody and a committed one never loses its mail.
+Every state change writes its ReviewEvent in the same transaction; e-mail is written to the
+outbox in that transaction too and handed to a worker only after it commits
+(tracker/notifications.py), so a rolled-back change notifies nobody and a committed one never
+loses its mail.
 """
 
 from __future__ import annotations
