@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.admin import DataFlagInline
+from tracker.admin import ChangedOnlyByReview, DataFlagInline
 
 from .models import Dimension, DimensionValue, Indicator, Observation, Programme, Target
 
@@ -47,7 +47,7 @@ class TargetInline(admin.TabularInline):
     readonly_fields = ("version",)
 
 
-class ObservationInline(admin.TabularInline):
+class ObservationInline(ChangedOnlyByReview, admin.TabularInline):
     model = Observation
     extra = 0
     fields = ("period_start", "period_end", "value", "dims_key", "paragraph", "source_annex")
@@ -88,7 +88,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(SimpleHistoryAdmin):
+class ObservationAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("indicator", "period_start", "period_end", "value", "dims_key", "paragraph")
     list_filter = ("indicator__programme", "curation")
     search_fields = ("indicator__key", "indicator__name_kk", "dims_key", "text_kk")

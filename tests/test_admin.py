@@ -76,3 +76,25 @@ def test_measure_status_is_read_only_in_the_admin(client, superuser):
     page = client.get(url).content.decode()
     assert 'name="status"' not in page
     assert 'name="progress"' not in page
+
+
+@pytest.mark.parametrize(
+    "make",
+    [f.MeasureFactory, f.LegalActFactory, f.ObservationFactory, f.ChangeRequestFactory],
+)
+def test_live_records_cannot_be_edited_in_the_admin_bypassing_review(client, superuser, make):
+    obj = make()
+    opts = obj._meta
+    client.force_login(superuser)
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # the record and its history stay visible
+    assert 'name="_save"' not in page.content.decode()
+    version = getattr(obj, "version", None)
+    response = client.post(url, {"title_kk": "changed behind the reviewers' backs"})
+    assert response.status_code == 403
+    obj.refresh_from_db()
+    assert getattr(obj, "version", None) == version
+    delete = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()

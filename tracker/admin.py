@@ -32,6 +32,21 @@ admin.site.site_title = _("CRPD tracker")
 admin.site.index_title = _("Administration")
 
 
+class ChangedOnlyByReview:
+    """Live records that change only through an approved change request (CRPD tracker rule: no
+    edit without a second pair of eyes). The admin shows them and their history; proposing a
+    change happens in the tracker's pages, reviewing it there or in the change-request admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class DataFlagInline(GenericTabularInline):
     model = DataFlag
     extra = 0
@@ -104,13 +119,13 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-class LegalActAliasInline(admin.TabularInline):
+class LegalActAliasInline(ChangedOnlyByReview, admin.TabularInline):
     model = LegalActAlias
     extra = 0
 
 
 @admin.register(LegalAct)
-class LegalActAdmin(SimpleHistoryAdmin):
+class LegalActAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("key", "act_type", "number", "adopted", "short_title", "status", "version")
     list_filter = ("act_type", "status", "curation")
     search_fields = ("key", "number", "title_kk", "title_ru", "title_en", "aliases__text")
@@ -136,7 +151,7 @@ class CitationAdmin(SimpleHistoryAdmin):
     inlines = [DataFlagInline]
 
 
-class MeasureCitationInline(admin.TabularInline):
+class MeasureCitationInline(ChangedOnlyByReview, admin.TabularInline):
     model = Measure.legal_basis.through
     extra = 0
     raw_id_fields = ("citation",)
@@ -145,7 +160,7 @@ class MeasureCitationInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("key", "short_title", "kind", "status", "progress", "needs_review", "version")
     list_filter = ("status", "kind", "needs_review", "articles", "organizations__kind")
     search_fields = ("key", "title_kk", "title_ru", "title_en", "description_kk")
@@ -184,6 +199,7 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(admin.ModelAdmin):
+    # Read-only but for the approve action, which goes through the service.
     list_display = (
         "id",
         "summary",
@@ -218,6 +234,12 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # Change requests are made by the workflow services, with their author and base version.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     @admin.action(description=_("Approve selected change requests"))
