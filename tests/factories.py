@@ -185,3 +185,25 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     period_start = dt.date(2016, 1, 1)
     period_end = dt.date(2016, 12, 31)
     value = Decimal("9.1")
+
+
+class LegalActAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = tm.LegalActAlias
+
+    act = factory.SubFactory(LegalActFactory)
+    text = factory.Sequence(lambda n: f"Заңның {n}-атауы")
+
+
+class DataFlagFactory(factory.django.DjangoModelFactory):
+    """A data-quality flag on `target` (a measure unless told otherwise)."""
+
+    class Meta:
+        model = tm.DataFlag
+        exclude = ("target",)
+
+    target = factory.SubFactory(MeasureFactory)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.target))
+    object_id = factory.LazyAttribute(lambda o: o.target.pk)
+    code = tm.DataFlagCode.GARBLED
+    message = "Мәтін бұзылған"

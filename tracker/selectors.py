@@ -175,3 +175,101 @@ def evidence_for_record(target: models.Model) -> QuerySet[Evidence]:
         .select_related("change_request", "uploaded_by")
         .order_by("uploaded_at", "pk")
     )
+
+
+# Web pages -------------------------------------------------------------------------------------
+
+
+def article_status_breakdown() -> dict[int, dict[str, int]]:
+    """Measures per article and status, in one query: {article number: {status: count}}."""
+    from .models import Measure
+
+    rows = (
+        Measure.objects.filter(articles__isnull=False)
+        .values_list("articles__number", "status")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    breakdown: dict[int, dict[str, int]] = {}
+    for number, status, n in rows:
+        breakdown.setdefault(number, {})[status] = n
+    return breakdown
+
+
+def measure_list(*, filters: dict[str, Any] | None = None) -> QuerySet:
+    """Live measures for the public list, filtered by article, organisation, status, kind and a
+    text search; responsible organisations and articles prefetched for the rows."""
+    from django.db.models import Q
+
+    from .models import Measure
+
+    filters = filters or {}
+    qs = Measure.objects.prefetch_related("organizations", "articles")
+    if filters.get("article"):
+        qs = qs.filter(articles=filters["article"])
+    if filters.get("organization"):
+        qs = qs.filter(organizations=filters["organization"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("q"):
+        text = filters["q"]
+        qs = qs.filter(
+            Q(title_kk__icontains=text)
+            | Q(title_ru__icontains=text)
+            | Q(title_en__icontains=text)
+            | Q(description_kk__icontains=text)
+            | Q(key__icontains=text)
+        )
+    if filters.get("article") or filters.get("organization"):
+        qs = qs.distinct()
+    return qs.order_by("key")
+
+
+def open_change_requests(*, organization_id: int | None, statuses: list[str]) -> QuerySet:
+    return (
+        ChangeRequest.objects.filter(organization_id=organization_id, status__in=statuses)
+        .select_related("author", "target_type", "organization")
+        .order_by("-updated_at")
+    )
+
+
+def review_queue() -> QuerySet:
+    """Submitted change requests, the longest-waiting first."""
+    return (
+        ChangeRequest.objects.filter(status=ChangeStatus.SUBMITTED)
+        .select_related("author", "target_type", "organization")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def decisions_by(*, user_id: int, limit: int = 20) -> list[ChangeRequest]:
+    return list(
+        ChangeRequest.objects.filter(decided_by_id=user_id)
+        .select_related("author", "target_type", "organization")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def record_history_display(target: models.Model) -> list[dict[str, Any]]:
+    """record_history() with every old and new value as display text (names, not ids)."""
+    spec = spec_for(type(target))
+    entries = record_history(target)
+    # One row per field: _display_lookup fetches each field's related rows in one query.
+    values: dict[str, list[Any]] = {}
+    for entry in entries:
+        for change in entry["changes"]:
+            for value in (change["old"], change["new"]):
+                bucket = values.setdefault(change["field"], [])
+                bucket.extend(value if isinstance(value, list) else [value])
+    rows = [
+        {"field": name, "live": None, "base": None, "proposed": [v for v in vals if v is not None]}
+        for name, vals in values.items()
+    ]
+    lookup = _display_lookup(spec, rows)
+    for entry in entries:
+        for change in entry["changes"]:
+            change["old_display"] = _display(spec, change["field"], change["old"], lookup)
+            change["new_display"] = _display(spec, change["field"], change["new"], lookup)
+    return entries

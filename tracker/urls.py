@@ -6,6 +6,22 @@ app_name = "tracker"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("articles/<int:number>/", views.article_detail, name="article-detail"),
-    # Placeholder until the workflow pages land: where a signed-in person starts.
-    path("my-work/", views.dashboard, name="my-work"),
+    path("measures/", views.measure_list_view, name="measure-list"),
+    path("measures/new/", views.measure_propose_new, name="measure-propose-new"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
+    path("measures/<int:pk>/propose/", views.measure_propose, name="measure-propose"),
+    path("legal-acts/", views.legal_act_list, name="legal-act-list"),
+    path("legal-acts/<int:pk>/", views.legal_act_detail, name="legal-act-detail"),
+    path("legal-acts/<int:pk>/propose/", views.legal_act_propose, name="legal-act-propose"),
+    path("organisations/<str:code>/", views.organization_detail, name="organization-detail"),
+    path("my-work/", views.my_work, name="my-work"),
+    path("changes/<int:pk>/", views.change_request_detail, name="change-request-detail"),
+    path("changes/<int:pk>/edit/", views.change_request_edit, name="change-request-edit"),
+    path("changes/<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),
+    path(
+        "changes/<int:pk>/<slug:action>/",
+        views.change_request_action,
+        name="change-request-action",
+    ),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]

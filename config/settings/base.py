@@ -200,3 +200,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+# A locked-out person gets a translated page that says why and for how long, not axes' plain text.
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
