@@ -10,5 +10,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from indicators.editing import register_observation
 
-        # tracker's workflow edits observations without importing indicators (tracker ← indicators).
+        # tracker's workflow and API handle observations without importing indicators
+        # (tracker ← indicators): indicators registers its edit spec and its natural keys.
         register_observation()
+        import indicators.api.keys  # noqa: F401
