@@ -17,9 +17,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 from tracker.loading import load_crpd  # noqa: E402
 from tracker.models import User  # noqa: E402
@@ -27,6 +27,10 @@ from tracker.models import User  # noqa: E402
 PAGES = [
     "/kk/",
     "/kk/articles/9/",
+    "/kk/measures/",
+    "/kk/legal-acts/",
+    "/kk/indicators/",
+    "/kk/my-work/",
     "/kk/admin/tracker/measure/",
     "/kk/admin/tracker/citation/",
     "/kk/admin/tracker/legalact/",
@@ -59,17 +63,25 @@ def main() -> None:
     rows = []
     for url in PAGES:
         client.get(url)  # warm caches
-        reset_queries()
-        with CaptureQueriesContext(connection) as ctx:
+        executed: list[str] = []
+
+        def count(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             status = client.get(url).status_code
         times = timed(lambda url=url: client.get(url), 10)
-        rows.append((url, status, len(ctx.captured_queries), statistics.median(times), max(times)))
+        rows.append((url, status, len(executed), statistics.median(times), max(times)))
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0].split(" on ")[0]
     lines = [
         "# Benchmarks",
         "",
         "Made by `make bench` (scripts/bench.py) on "
-        f"{connection.vendor} {'.'.join(map(str, connection.Database.__version__.split()[:1]))}, "
+        f"{server}, "
         f"Python {platform.python_version()}, {os.cpu_count()} cores. Re-run to refresh.",
         "",
         "## Loading the CRPD data (`load_crpd`)",
