@@ -338,26 +338,25 @@ def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> Change
     return cr
 
 
-@transaction.atomic
-def change_request_return(*, cr_id: int, by: User, comment: str) -> ChangeRequest:
+def _decide_with_comment(*, cr_id: int, by: User, comment: str, action: Action) -> ChangeRequest:
+    """Return or reject: the author must learn why, so the comment is required."""
     cr = _lock(cr_id)
     if not can_review(by, cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
     comment = _comment_required(comment)
-    _move(cr, Action.RETURN, by=by, comment=comment)
+    _move(cr, action, by=by, comment=comment)
     notifications.queue_decided(cr, comment=comment)
     return cr
+
+
+@transaction.atomic
+def change_request_return(*, cr_id: int, by: User, comment: str) -> ChangeRequest:
+    return _decide_with_comment(cr_id=cr_id, by=by, comment=comment, action=Action.RETURN)
 
 
 @transaction.atomic
 def change_request_reject(*, cr_id: int, by: User, comment: str) -> ChangeRequest:
-    cr = _lock(cr_id)
-    if not can_review(by, cr):
-        raise _deny(_("You may not decide this change request (nobody approves their own)."))
-    comment = _comment_required(comment)
-    _move(cr, Action.REJECT, by=by, comment=comment)
-    notifications.queue_decided(cr, comment=comment)
-    return cr
+    return _decide_with_comment(cr_id=cr_id, by=by, comment=comment, action=Action.REJECT)
 
 
 _LAPSED = {LegalActStatus.AMENDED, LegalActStatus.REPEALED}
