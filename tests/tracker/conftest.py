@@ -32,7 +32,7 @@ def org_b(db):
 
 @pytest.fixture
 def author(org_a):
-    return f.UserFactory(editor=True, organization=org_a, username="aigerim", language="kk")
+    return f.UserFactory(editor=True, organization=org_a, username="author", language="kk")
 
 
 @pytest.fixture

@@ -217,7 +217,7 @@ def test_measure_history_lists_approved_changes_only(
     assert response.status_code == 200
     [entry] = response.json()
     assert entry["change_request"] == cr.pk
-    assert entry["proposed_by"] == {"name": "aigerim", "organization": "MH"}
+    assert entry["proposed_by"] == {"name": "author", "organization": "MH"}
     assert entry["approved_by"] == {"name": "reviewer", "organization": "MLSPP"}
     assert entry["approved_at"] is not None
     assert entry["comments"][-1]["comment"] == "Confirmed."
@@ -344,7 +344,7 @@ def test_retrieve_shows_diff_events_and_payload_by_natural_key(author, measure, 
     assert diff["organizations"]["live"] == ["MH"]
     assert diff["organizations"]["changed"] is True
     assert [e["action"] for e in body["events"]] == ["create", "submit"]
-    assert body["events"][0]["actor"] == "aigerim"
+    assert body["events"][0]["actor"] == "author"
     assert body["evidence"] == []
 
 

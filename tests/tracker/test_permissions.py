@@ -44,7 +44,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @dataclass
 class World:
     measure: Measure
-    alice: User  # the editor of the measure's organisation who authors change requests
+    second_editor: User  # the editor of the measure's organisation who authors change requests
     actor: Any
     cr: ChangeRequest | None
 
@@ -70,21 +70,21 @@ def _make_actor(kind: str, org_a) -> Any:
 def _world(kind: str, action: str) -> World:
     org_a = f.OrganizationFactory(code="MH")
     measure = f.MeasureFactory(organizations=[org_a], progress=40)
-    alice = f.UserFactory(editor=True, organization=org_a, username="alice")
-    actor = alice if kind == "editor_own_org" else _make_actor(kind, org_a)
+    second_editor = f.UserFactory(editor=True, organization=org_a, username="second-editor")
+    actor = second_editor if kind == "editor_own_org" else _make_actor(kind, org_a)
     cr = None
     if action not in ("create", "propose_legal_act"):
         own = kind in ("editor_own_org", "author_as_reviewer") or (
             kind == "inactive" and action in AUTHORING
         )
-        by = actor if own else alice
+        by = actor if own else second_editor
         cr = services.change_request_create(by=by, target=measure, payload={"progress": 55})
         if action in REVIEWING or action == "rebase":
             cr = services.change_request_submit(cr_id=cr.pk, by=by)
     if kind == "inactive":
         User.objects.filter(pk=actor.pk).update(is_active=False)
         actor = User.objects.get(pk=actor.pk)
-    return World(measure=measure, alice=alice, actor=actor, cr=cr)
+    return World(measure=measure, second_editor=second_editor, actor=actor, cr=cr)
 
 
 def _do(action: str, w: World) -> None:

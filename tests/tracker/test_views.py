@@ -211,14 +211,14 @@ def test_login_page_renders_and_signs_in_to_my_work(client, author, lang):
     assert 'for="id_username"' in response.content.decode()
     response = client.post(
         url("login", lang=lang),
-        {"username": "aigerim", "password": "correct horse battery staple"},
+        {"username": "author", "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
     assert response["Location"] == url("tracker:my-work", lang=lang)
 
 
 def test_wrong_password_shows_error_summary(client, author):
-    response = client.post(url("login"), {"username": "aigerim", "password": "wrong"})
+    response = client.post(url("login"), {"username": "author", "password": "wrong"})
     body = response.content.decode()
     assert 'role="alert"' in body
 
@@ -227,7 +227,7 @@ def test_locked_out_user_sees_a_translated_message(client, author, settings):
     settings.AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(3):
-        response = client.post(url("login"), {"username": "aigerim", "password": "wrong"})
+        response = client.post(url("login"), {"username": "author", "password": "wrong"})
     assert response.status_code == 429
     body = response.content.decode()
     assert "Sign-in temporarily blocked" in body

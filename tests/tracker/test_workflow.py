@@ -64,7 +64,7 @@ def test_submit_then_approve_applies_bumps_version_and_records_everything(
     assert cr.events.last().comment == "Confirmed by the order."
     row = measure.history.first()
     assert row.history_user == reviewer
-    assert row.history_change_reason.startswith(f"CR #{cr.pk} by aigerim, approved by reviewer")
+    assert row.history_change_reason.startswith(f"CR #{cr.pk} by author, approved by reviewer")
     assert measure.history.count() == history_before + 1
 
 
