@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.extraction import paragraphs as extraction
 from tracker.extraction.paragraphs import (
     ExtractionError,
     convention_articles,
@@ -325,3 +326,42 @@ def test_seed_convention_articles_are_found(records):
 def test_fixture_equals_a_fresh_extraction(records):
     assert FIXTURE.read_text(encoding="utf-8") == dumps(records)
     assert json.loads(FIXTURE.read_text(encoding="utf-8"))[0]["curation"] == "extracted"
+
+
+def test_an_emptied_quoted_title_is_left_unrepaired_not_passed_as_clean():
+    lines = [
+        'Мүгедектердің қауіпсіздігі "Терроризмге " 1999 жылғы, " " 2003 жылғы\n',
+        "заңдарда көзделген.\n",
+    ]
+    repaired, curation = extraction._apply_curated(9, repair_paragraph(lines))
+    assert repaired.status == "unrepaired"
+    assert repaired.text_kk == repaired.text_printed
+    assert "emptied quoted title" in repaired.problems[0]
+    assert curation == "extracted"
+
+
+def test_a_curated_repair_applies_only_to_the_text_it_was_made_for(monkeypatch):
+    printed = 'Заңдар: " " 2003 жылғы Төтенше жағдай туралы.'
+    monkeypatch.setitem(
+        extraction.CURATED_REPAIRS, 5, (printed, 'Заңдар: "Төтенше жағдай туралы" 2003 жылғы.')
+    )
+    same = extraction.Repair(printed, printed, "none")
+    repaired, curation = extraction._apply_curated(5, same)
+    assert (repaired.text_kk, repaired.status, curation) == (
+        'Заңдар: "Төтенше жағдай туралы" 2003 жылғы.',
+        "repaired",
+        "curated",
+    )
+    other = extraction.Repair(printed + " Басқа.", printed + " Басқа.", "none")
+    repaired, curation = extraction._apply_curated(5, other)
+    assert (repaired.status, curation) == ("unrepaired", "extracted")
+
+
+@needs_seed
+def test_paragraph_208s_law_titles_are_back_in_their_quotes(records):
+    record = next(r for r in records if r["number"] == 208)
+    assert record["repair"] == "repaired"
+    assert record["curation"] == "curated"
+    assert '"Терроризмге қарсы күрес туралы" 1999 жылғы 13 шілдедегі' in record["text_kk"]
+    assert '"Төтенше жағдай туралы" 2003 жылғы 8 ақпандағы' in record["text_kk"]
+    assert '"Азаматтық қорғау туралы" 2014 жылғы 11 сәуірдегі' in record["text_kk"]

@@ -460,11 +460,47 @@ def convention_articles(text: str) -> list[int]:
 # --- assembling the fixture -------------------------------------------------------------------
 
 
+# An emptied quoted title, `, " " 2003 жылғы`: a law's name was cut out of its quotes. (A closing
+# and an opening quote side by side, `бұзылулар" "организм`, have a letter before them.)
+_EMPTY_TITLE_RE = re.compile(r'(?<=\s)" "(?=\s)')
+
+# Paragraphs whose displaced spans no rule places with confidence, repaired by reading them. Each
+# entry holds the printed text it applies to, so a different seed never receives it.
+CURATED_REPAIRS: dict[int, tuple[str, str]] = {
+    # Three law titles were cut out of their quotes and pasted at line ends, one line further on.
+    208: (
+        'Басқа адамдар сияқты мүгедектердің қорғалуы және қауіпсіздігі "Терроризмге " 1999 жылғы '
+        '13 шілдедегі, " " 2003 жылғы қарсы күрес туралы Төтенше жағдай туралы 8 ақпандағы, " " '
+        "2014 жылғы 11 сәуірдегі Қазақстан Азаматтық қорғау туралы Республикасы заңдарының "
+        "ережелерін іске асыру шеңберінде төтенше гуманитарлық жағдайлар немесе табиғи апаттар "
+        "тудырған қатерлі жағдайларда қамтамасыз етіледі.",
+        'Басқа адамдар сияқты мүгедектердің қорғалуы және қауіпсіздігі "Терроризмге қарсы күрес '
+        'туралы" 1999 жылғы 13 шілдедегі, "Төтенше жағдай туралы" 2003 жылғы 8 ақпандағы, '
+        '"Азаматтық қорғау туралы" 2014 жылғы 11 сәуірдегі Қазақстан Республикасы заңдарының '
+        "ережелерін іске асыру шеңберінде төтенше гуманитарлық жағдайлар немесе табиғи апаттар "
+        "тудырған қатерлі жағдайларда қамтамасыз етіледі.",
+    ),
+}
+
+
+def _apply_curated(number: int, repair: Repair) -> tuple[Repair, str]:
+    curated = CURATED_REPAIRS.get(number)
+    if curated and curated[0] == repair.text_printed:
+        return Repair(repair.text_printed, curated[1], "repaired"), "curated"
+    if _EMPTY_TITLE_RE.search(repair.text_kk):
+        problem = 'an emptied quoted title (" ") has no span placed in it'
+        return Repair(
+            repair.text_printed, repair.text_printed, "unrepaired", [problem]
+        ), "extracted"
+    return repair, "extracted"
+
+
 def extract_lines(lines: Sequence[str]) -> list[dict]:
     """The paragraphs.json records for a seed given as lines."""
     records = []
     for paragraph in split_paragraphs(lines):
         repair = repair_paragraph(paragraph.lines, first_line=paragraph.first_line)
+        repair, curation = _apply_curated(paragraph.number, repair)
         flags = []
         if repair.status == "unrepaired":
             flags.append(
@@ -484,7 +520,7 @@ def extract_lines(lines: Sequence[str]) -> list[dict]:
                 "repair": repair.status,
                 "flags": flags,
                 "convention_articles": convention_articles(repair.text_kk),
-                "curation": "extracted",
+                "curation": curation,
             }
         )
     return records
