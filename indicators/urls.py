@@ -11,4 +11,9 @@ urlpatterns = [
         views.observation_propose_new,
         name="observation-propose-new",
     ),
+    path(
+        "observations/<int:pk>/propose/",
+        views.observation_propose,
+        name="observation-propose",
+    ),
 ]

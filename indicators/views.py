@@ -50,3 +50,18 @@ def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
         hidden=("indicator",),
         context={"indicator": indicator},
     )
+
+
+@login_required
+def observation_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a correction to a recorded value (a revised statistic, a wrong period)."""
+    observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
+    if not permissions.can_propose(request.user, Observation, target=observation):
+        raise PermissionDenied
+    return proposal_page(
+        request,
+        model=Observation,
+        target=observation,
+        hidden=("indicator",),
+        context={"indicator": observation.indicator},
+    )

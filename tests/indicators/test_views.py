@@ -144,3 +144,44 @@ def test_anonymous_is_sent_to_sign_in(client, indicator):
     response = client.get(url("indicators:observation-propose-new", indicator.pk))
     assert response.status_code == 302
     assert response["Location"].startswith(url("login"))
+
+
+def test_editor_proposes_a_correction_to_a_recorded_value(
+    client, indicator, ministry, django_assert_max_num_queries
+):
+    client.force_login(f.UserFactory(editor=True, organization=ministry))
+    with django_assert_max_num_queries(20):
+        detail = client.get(url("indicators:indicator-detail", indicator.pk))
+    observation = indicator.observations.get(period_end=dt.date(2015, 12, 31), dims_key="")
+    link = url("indicators:observation-propose", observation.pk)
+    assert link in detail.content.decode()
+    assert client.get(link).status_code == 200
+    response = client.post(
+        link,
+        {
+            "indicator": indicator.pk,
+            "period_start": observation.period_start.isoformat(),
+            "period_end": observation.period_end.isoformat(),
+            "value": "11.5",
+            "paragraph": observation.paragraph_id or "",
+            "source_annex": observation.source_annex,
+            "summary": "Revised figure",
+            "explanation": "The statistics committee revised the figure.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cr = ChangeRequest.objects.get()
+    assert (cr.operation, cr.target_id, cr.base_version) == ("update", observation.pk, 1)
+    assert cr.payload == {"value": "11.5"}
+    observation.refresh_from_db()
+    assert observation.value == Decimal("10")  # live data changes only on approval
+
+
+def test_editor_of_another_organisation_may_not_correct_a_value(client, indicator):
+    observation = indicator.observations.first()
+    client.force_login(f.UserFactory(editor=True, organization=f.OrganizationFactory(code="X")))
+    link = url("indicators:observation-propose", observation.pk)
+    assert client.get(link).status_code == 403
+    assert client.post(link, {"value": "99"}).status_code == 403
+    assert not ChangeRequest.objects.exists()
+    assert link not in client.get(url("indicators:indicator-detail", indicator.pk)).content.decode()
