@@ -6,6 +6,7 @@ only authentication (with CSRF on writes); the public endpoints need none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -201,6 +202,13 @@ class ChangeRequestViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._respond(self.get_object().pk)
 
+    def _commented(self, request: Request, service: Callable[..., ChangeRequest]) -> Response:
+        """An action that takes the actor's comment: withdraw, approve, return, reject."""
+        cr = self.get_object()
+        comment = _valid(s.CommentSerializer, request)["comment"]
+        service(cr_id=cr.pk, by=request.user, comment=comment)
+        return self._respond(cr.pk)
+
     @_decision("Propose a change (a draft)", request=s.ChangeRequestCreateSerializer, created=True)
     def create(self, request: Request) -> Response:
         data = _valid(s.ChangeRequestCreateSerializer, request)
@@ -249,34 +257,22 @@ class ChangeRequestViewSet(
     @_decision("Withdraw (the author)", request=s.CommentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        cr = self.get_object()
-        comment = _valid(s.CommentSerializer, request)["comment"]
-        services.change_request_withdraw(cr_id=cr.pk, by=request.user, comment=comment)
-        return self._respond(cr.pk)
+        return self._commented(request, services.change_request_withdraw)
 
     @_decision("Approve and apply to the live record (a reviewer)", request=s.CommentSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        cr = self.get_object()
-        comment = _valid(s.CommentSerializer, request)["comment"]
-        services.change_request_approve(cr_id=cr.pk, by=request.user, comment=comment)
-        return self._respond(cr.pk)
+        return self._commented(request, services.change_request_approve)
 
     @_decision("Return to the author for changes (comment required)", request=s.CommentSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
-        cr = self.get_object()
-        comment = _valid(s.CommentSerializer, request)["comment"]
-        services.change_request_return(cr_id=cr.pk, by=request.user, comment=comment)
-        return self._respond(cr.pk)
+        return self._commented(request, services.change_request_return)
 
     @_decision("Reject (comment required)", request=s.CommentSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        cr = self.get_object()
-        comment = _valid(s.CommentSerializer, request)["comment"]
-        services.change_request_reject(cr_id=cr.pk, by=request.user, comment=comment)
-        return self._respond(cr.pk)
+        return self._commented(request, services.change_request_reject)
 
     @_decision("Rebase on the live version after a conflict")
     @action(detail=True, methods=["post"])
