@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -18,8 +17,5 @@ urlpatterns += i18n_patterns(
     path("", include("tracker.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded evidence is never served straight from MEDIA_ROOT, not even in development: only the
+# evidence view, which checks who may see a draft's files, hands it out.

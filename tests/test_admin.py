@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests import factories as f
+from tracker import models as tm
 
 pytestmark = pytest.mark.django_db
 
@@ -78,23 +79,71 @@ def test_measure_status_is_read_only_in_the_admin(client, superuser):
     assert 'name="progress"' not in page
 
 
+def _evidence():
+    cr = f.ChangeRequestFactory()
+    return tm.Evidence.objects.create(
+        change_request=cr,
+        file="evidence/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=10,
+        uploaded_by=cr.author,
+    )
+
+
+def _review_event():
+    cr = f.ChangeRequestFactory()
+    return tm.ReviewEvent.objects.create(
+        change_request=cr, action="create", to_status="draft", actor=cr.author
+    )
+
+
+def _snapshot(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
 @pytest.mark.parametrize(
     "make",
-    [f.MeasureFactory, f.LegalActFactory, f.ObservationFactory, f.ChangeRequestFactory],
+    [
+        f.MeasureFactory,
+        f.LegalActFactory,
+        f.ObservationFactory,
+        f.CitationFactory,
+        f.ChangeRequestFactory,
+        _evidence,
+        _review_event,
+    ],
 )
-def test_live_records_cannot_be_edited_in_the_admin_bypassing_review(client, superuser, make):
+def test_live_and_workflow_records_cannot_be_edited_or_deleted_in_the_admin(
+    client, superuser, make
+):
     obj = make()
     opts = obj._meta
+    before = _snapshot(obj)
     client.force_login(superuser)
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     page = client.get(url)
     assert page.status_code == 200  # the record and its history stay visible
     assert 'name="_save"' not in page.content.decode()
-    version = getattr(obj, "version", None)
-    response = client.post(url, {"title_kk": "changed behind the reviewers' backs"})
+    response = client.post(url, {"title_kk": "changed behind the reviewers' backs", "size": 1})
     assert response.status_code == 403
-    obj.refresh_from_db()
-    assert getattr(obj, "version", None) == version
     delete = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert type(obj).objects.filter(pk=obj.pk).exists()
+    obj.refresh_from_db()
+    assert _snapshot(obj) == before
+
+
+@pytest.mark.parametrize("make", [f.MeasureFactory, f.LegalActFactory, f.ObservationFactory])
+def test_the_history_page_cannot_revert_a_live_record(client, superuser, make):
+    obj = make()
+    model = type(obj)
+    first = obj.history.order_by("history_id").first()
+    before = _snapshot(model.objects.get(pk=obj.pk))
+    client.force_login(superuser)
+    opts = obj._meta
+    url = reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+        args=[obj.pk, first.history_id],
+    )
+    assert client.post(url, {"title_kk": "HACKED", "value": "1"}).status_code == 403
+    assert _snapshot(model.objects.get(pk=obj.pk)) == before

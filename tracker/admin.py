@@ -46,6 +46,13 @@ class ChangedOnlyByReview:
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's "revert to this version" form saves the live row directly; a revert
+        # is proposed as a new change request instead (services.change_request_revert).
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class DataFlagInline(GenericTabularInline):
     model = DataFlag
@@ -140,7 +147,7 @@ class LegalActAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("key", "act", "article_ref", "clause_ref", "subclause_ref", "paragraph")
     list_filter = ("act__act_type", "crpd_article")
     search_fields = ("key", "text_kk", "act__title_kk", "act__key")
@@ -273,9 +280,13 @@ class ReviewEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The review trail is the record of who decided what: it is never edited or removed.
+        return False
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ChangedOnlyByReview, admin.ModelAdmin):
     list_display = ("original_name", "change_request", "content_type", "size", "uploaded_at")
     list_select_related = ("change_request",)
     search_fields = ("original_name",)
@@ -315,6 +326,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # Messages are written by the workflow, in the transaction of the change they report.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A deleted row would be a silently dropped e-mail.
         return False
 
     @admin.action(description=_("Send the selected failed messages again"))

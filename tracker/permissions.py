@@ -102,6 +102,16 @@ def _may_author(user: Any, cr: ChangeRequest) -> bool:
     return can_propose(user, model, target=_target_of(cr), payload=cr.payload)
 
 
+def can_view_change_request(user: Any, cr: ChangeRequest) -> bool:
+    """A change request is internal to its organisation and the coordinators who review it; other
+    ministries and the public see only the approved result, never the draft."""
+    if not is_active_user(user):
+        return False
+    if user.pk == cr.author_id or _coordinates(user):
+        return True
+    return user.organization_id is not None and user.organization_id == cr.organization_id
+
+
 def can_edit_draft(user: Any, cr: ChangeRequest) -> bool:
     return cr.status in EDITABLE and _may_author(user, cr)
 

@@ -32,6 +32,26 @@ def _codenames(pairs: list[tuple[str, str]]) -> Q:
     return q
 
 
+# Live records that change only through approved change requests, and the workflow's own records:
+# no role, not even the administrators', may add, change or delete them directly.
+_WORKFLOW_ONLY = (
+    "measure",
+    "legalact",
+    "legalactalias",
+    "citation",
+    "observation",
+    "changerequest",
+    "reviewevent",
+    "evidence",
+    "notification",
+)
+_DIRECT_WRITES = Q(
+    codename__in=[
+        f"{verb}_{model}" for verb in ("add", "change", "delete") for model in _WORKFLOW_ONLY
+    ]
+)
+
+
 def role_permissions() -> dict[str, Q]:
     return {
         EDITOR: _view_all() | _codenames(_PROPOSE),
@@ -44,7 +64,10 @@ def role_permissions() -> dict[str, Q]:
                 "django_celery_results",
                 "axes",
             )
-        ),
+        )
+        & ~(Q(content_type__app_label="tracker") & _DIRECT_WRITES)
+        & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES)
+        | _codenames(_PROPOSE + _REVIEW),
     }
 
 

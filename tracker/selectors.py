@@ -121,7 +121,8 @@ def change_request_diff(cr: ChangeRequest) -> list[dict[str, Any]]:
 
 def record_history(target: models.Model) -> list[dict[str, Any]]:
     """Every approved change of a record, oldest first: who proposed it, who approved it, when,
-    the review comments, and each field's value before and after."""
+    the approval comment, and each field's value before and after. The public sees this history:
+    earlier return comments and rebase notes stay internal to the change request."""
     spec = spec_for(type(target))
     approved = (
         ChangeRequest.objects.filter(
@@ -147,7 +148,7 @@ def record_history(target: models.Model) -> list[dict[str, Any]]:
                 "comments": [
                     {"action": e.action, "comment": e.comment, "at": e.created_at}
                     for e in cr.events.all()
-                    if e.comment and e.action != ReviewAction.EDIT
+                    if e.comment and e.action == ReviewAction.APPROVE
                 ],
                 "changes": [
                     {

@@ -295,7 +295,7 @@ def change_request_revert(*, cr_id: int, by: User, summary: str = "") -> ChangeR
         by=by,
         target=target,
         payload=old,
-        summary=summary or f"Revert #{source.pk}"[:300],
+        summary=summary or str(_("Revert #%(id)s") % {"id": source.pk})[:300],
     )
 
 

@@ -190,16 +190,21 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _require_staff(request: HttpRequest, cr: ChangeRequest | None = None) -> None:
-    """Change requests are internal: the ministries' staff, not the public, see them."""
+    """Change requests are internal: the ministries' staff, not the public, see them, and a
+    ministry sees only its own (the coordinators see all)."""
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
+    if cr is not None:
+        if not permissions.can_view_change_request(user, cr):
+            raise PermissionDenied
+        return
     staff = (
         permissions.is_editor(user)
         or permissions.is_reviewer(user)
         or permissions.is_administrator(user)
     )
-    if not staff and (cr is None or cr.author_id != user.pk):
+    if not staff:
         raise PermissionDenied
 
 

@@ -145,3 +145,14 @@ def test_evidence_of_approved_changes_stays_with_the_record(
     services.change_request_submit(cr_id=cr.pk, by=author)
     services.change_request_approve(cr_id=cr.pk, by=reviewer)
     assert [e.original_name for e in evidence_for_record(measure)] == ["order.pdf"]
+
+
+def test_public_history_shows_the_approval_comment_but_not_the_internal_review_remarks(
+    author, reviewer, measure, propose
+):
+    cr = propose(measure, {"progress": 65})
+    services.change_request_return(cr_id=cr.pk, by=reviewer, comment="Internal: call the akimat.")
+    services.change_request_submit(cr_id=cr.pk, by=author)
+    services.change_request_approve(cr_id=cr.pk, by=reviewer, comment="Matches the 2016 order.")
+    (entry,) = record_history(measure)
+    assert [c["comment"] for c in entry["comments"]] == ["Matches the 2016 order."]

@@ -466,8 +466,9 @@ def test_submit_then_approve_through_the_page(client, author, reviewer, measure,
     measure.refresh_from_db()
     assert cr.status == ChangeStatus.APPROVED
     assert measure.progress == 70
+    client.logout()
     public = client.get(url("tracker:measure-detail", measure.pk)).content.decode()
-    assert "Confirmed." not in public or "70" in public
+    assert "70 %" in public  # the approved value is now the public one
 
 
 def test_return_and_reject_need_a_comment(client, author, reviewer, measure, propose):
@@ -613,3 +614,52 @@ def test_needs_review_measure_is_shown_as_a_note(client, measure):
     Measure.objects.filter(pk=measure.pk).update(needs_review=True, due_date=dt.date(2020, 1, 1))
     body = client.get(url("tracker:measure-detail", measure.pk)).content.decode()
     assert "amended or repealed" in body
+
+
+def test_another_ministry_cannot_open_a_draft_or_its_evidence(client, author, measure, propose):
+
+    cr = propose(measure, {"progress": 70}, submit=False)
+    evidence = services.evidence_attach(
+        cr_id=cr.pk,
+        by=author,
+        uploaded_file=SimpleUploadedFile("order.pdf", b"%PDF-1.4 order"),
+    )
+    outsider = f.UserFactory(editor=True, organization=f.OrganizationFactory(code="MES"))
+    client.force_login(outsider)
+    assert client.get(url("tracker:change-request-detail", cr.pk)).status_code == 403
+    assert client.get(url("tracker:evidence-download", evidence.pk)).status_code == 403
+    client.force_login(author)
+    assert client.get(url("tracker:change-request-detail", cr.pk)).status_code == 200
+    assert client.get(url("tracker:evidence-download", evidence.pk)).status_code == 200
+
+
+def test_uploaded_files_are_not_served_from_media(client, author, measure, propose, settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    cr = propose(measure, {"progress": 70}, submit=False)
+    evidence = services.evidence_attach(
+        cr_id=cr.pk, by=author, uploaded_file=SimpleUploadedFile("order.pdf", b"%PDF-1.4 x")
+    )
+    # The URLconf as `make run` builds it (DEBUG on), where media used to be served statically.
+    settings.DEBUG = True
+    importlib.reload(config.urls)
+    clear_url_caches()
+    try:
+        assert client.get("/" + settings.MEDIA_URL + evidence.file.name).status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
+
+
+def test_a_kazakh_only_title_is_marked_kazakh_on_the_english_page(client):
+    measure = f.MeasureFactory(title_kk="Пандустар салу", title_en="", title_ru="")
+    english = client.get(url("tracker:measure-detail", measure.pk)).content.decode()
+    assert '<span lang="kk">Пандустар салу</span>' in english
+    kazakh = client.get(url("tracker:measure-detail", measure.pk, lang="kk")).content.decode()
+    assert '<span lang="kk">Пандустар салу</span>' not in kazakh
+    assert "Пандустар салу" in kazakh

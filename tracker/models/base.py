@@ -13,14 +13,19 @@ class Curation(models.TextChoices):
     ENTERED = "entered", _("Entered in the tracker")
 
 
-def localized(obj: object, field: str) -> str:
-    """The value of `<field>_<lang>` for the active language, falling back to Kazakh, then any."""
+def localized_with_language(obj: object, field: str) -> tuple[str, str]:
+    """The value of `<field>_<lang>` for the active language, falling back to Kazakh, then any,
+    with the language the value is in (pages mark a fallback with its own `lang`)."""
     lang = (get_language() or "kk")[:2]
     for code in (lang, "kk", "ru", "en"):
         value = getattr(obj, f"{field}_{code}", "")
         if value:
-            return value
-    return ""
+            return value, code
+    return "", lang
+
+
+def localized(obj: object, field: str) -> str:
+    return localized_with_language(obj, field)[0]
 
 
 class Provenance(models.Model):
