@@ -304,7 +304,16 @@ class TechnicalAidAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "language", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    )
     list_filter = ("status", "kind", "language")
     search_fields = ("recipient", "subject")
     list_select_related = ("change_request",)
@@ -318,6 +327,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "body",
         "status",
         "attempts",
+        "next_attempt_at",
+        "claimed_at",
         "last_error",
         "created_at",
         "sent_at",

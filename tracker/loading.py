@@ -3,6 +3,10 @@
 Idempotent by natural keys: a record is written only when its values differ from what is stored,
 so a second run writes nothing and adds no history rows. All or nothing: one transaction. A
 reference to a record that does not exist fails loudly, naming the record and the file.
+
+A record the editorial workflow has changed (see `_Writer.is_kept`) is the ministry's data, not
+the fixtures': the loader creates what the fixtures describe and does not exist yet, but never
+overwrites such a record, its many-to-many links, aliases or flags. It reports them as "kept".
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from indicators.models import (
     Dimension,
@@ -32,8 +36,11 @@ from indicators.models import (
 
 from .models import (
     Article,
+    ChangeRequest,
+    ChangeStatus,
     Citation,
     DataFlag,
+    DataFlagCode,
     LegalAct,
     LegalActAlias,
     Measure,
@@ -41,6 +48,20 @@ from .models import (
     ReportParagraph,
     TechnicalAid,
 )
+from .models.base import Versioned
+
+# The records change requests edit, in the order the workflow locks them (a legal act before the
+# measures citing it), so the loader's table locks never wait on an approval in a cycle.
+WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
+    LegalAct,
+    Citation,
+    Measure,
+    Indicator,
+    Target,
+    Observation,
+)
+# Flags the workflow writes (an amended or repealed legal basis): never the fixtures' to manage.
+WORKFLOW_FLAG_CODES = frozenset({DataFlagCode.LEGAL_BASIS_CHANGED.value})
 
 
 class FixtureError(Exception):
@@ -52,10 +73,13 @@ class LoadResult:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Records changed through the workflow, left as they are (not counted as changes).
+    kept: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     @property
     def changed(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values())
+        return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
 
 def parse_date(value: str | None, *, where: str) -> tuple[dt.date | None, str]:
@@ -227,32 +251,78 @@ def read_bundle(root: Path) -> Bundle:
 # Writing
 
 
+def _lock_workflow_tables() -> None:
+    """Hold off approvals while loading. Without it an approval committing after the loader read
+    a record (or the approved change requests) would be overwritten by the loader's stale copy;
+    with it an approval waits, then finds the values changed and conflicts instead of losing
+    data. EXCLUSIVE still lets everyone read."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in WORKFLOW_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+
 class _Writer:
     def __init__(self) -> None:
         self.result = LoadResult()
         self._flag_cache: dict[tuple[int, int], set[tuple[str, str]]] = defaultdict(set)
-        for ct_id, obj_id, code, message in DataFlag.objects.values_list(
-            "content_type_id", "object_id", "code", "message"
-        ):
+        for ct_id, obj_id, code, message in DataFlag.objects.exclude(
+            code__in=WORKFLOW_FLAG_CODES
+        ).values_list("content_type_id", "object_id", "code", "message"):
             self._flag_cache[(ct_id, obj_id)].add((code, message))
+        # An approved update names its record; an approved create names the record it made.
+        self._approved_targets: set[tuple[int, int]] = set(
+            ChangeRequest.objects.filter(
+                status=ChangeStatus.APPROVED, target_id__isnull=False
+            ).values_list("target_type_id", "target_id")
+        )
+        self._created: set[tuple[int, int]] = set()
+
+    def is_kept(self, obj: models.Model) -> bool:
+        """Changed through the workflow: the version moved on (every approval and a lapsed legal
+        basis bump it), or an approved change request updated or created it (caught even if a
+        writer forgot to bump the version)."""
+        if not isinstance(obj, Versioned) or obj.pk is None:
+            return False
+        if obj.version > 1:
+            return True
+        ct = ContentType.objects.get_for_model(type(obj))
+        return (ct.id, obj.pk) in self._approved_targets
+
+    def created_now(self, obj: models.Model) -> bool:
+        return (ContentType.objects.get_for_model(type(obj)).id, obj.pk) in self._created
 
     def upsert(
-        self, model: type[models.Model], existing: dict, key: Any, values: dict
+        self,
+        model: type[models.Model],
+        existing: dict,
+        key: Any,
+        values: dict,
+        *,
+        where: str | None = None,
     ) -> models.Model:
         label = model._meta.model_name
+        ident = where or f"{label} {key!r}"
         obj = existing.get(key)
         if obj is None:
             obj = model(**values)
-            self._check(obj, label, key)
+            self._check(obj, ident)
             obj.save()
             existing[key] = obj
+            self._created.add((ContentType.objects.get_for_model(model).id, obj.pk))
             self.result.created[label] += 1
+            return obj
+        if self.is_kept(obj):
+            # Still checked, so whether the fixtures are valid does not depend on the database.
+            self._check(model(**values), ident)
+            self.result.kept[label] += 1
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
         if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            self._check(obj, label, key)
+            for field_name in changed:
+                setattr(obj, field_name, values[field_name])
+            self._check(obj, ident)
             obj.save()
             self.result.updated[label] += 1
         else:
@@ -260,16 +330,18 @@ class _Writer:
         return obj
 
     @staticmethod
-    def _check(obj: models.Model, label: str, key: Any) -> None:
+    def _check(obj: models.Model, name: str) -> None:
         # Field rules (lengths, choices) checked here give an error naming the record; the
         # database would only say "value too long" somewhere in the transaction.
         relations = [f.name for f in obj._meta.fields if f.is_relation]
         try:
             obj.clean_fields(exclude=relations)
         except ValidationError as exc:
-            raise FixtureError(f"{label} {key!r}: {exc.message_dict}") from exc
+            raise FixtureError(f"{name}: {exc.message_dict}") from exc
 
     def set_m2m(self, obj: models.Model, name: str, targets: Iterable[models.Model]) -> None:
+        if self.is_kept(obj):
+            return
         manager = getattr(obj, name)
         wanted = {t.pk for t in targets}
         current = set(manager.values_list("pk", flat=True)) if obj.pk else set()
@@ -279,17 +351,27 @@ class _Writer:
                 self.result.updated[f"{obj._meta.model_name}.{name}"] += 1
 
     def set_flags(self, obj: models.Model, flags: list[dict] | None, *, where: str) -> None:
+        """Make the record's fixture flags what the fixtures say. Only those: a flag the workflow
+        wrote stays, and a record changed through the workflow keeps all of its flags."""
         wanted = set()
         for flag in flags or []:
             if not flag.get("code") or not flag.get("message"):
                 raise FixtureError(f"{where}: a flag needs code and message: {flag!r}")
+            if flag["code"] in WORKFLOW_FLAG_CODES:
+                raise FixtureError(f"{where}: flag {flag['code']!r} is written by the workflow")
             wanted.add((flag["code"], flag["message"]))
+        if self.is_kept(obj):
+            return
         ct = ContentType.objects.get_for_model(type(obj))
         current = self._flag_cache[(ct.id, obj.pk)]
         if wanted == current:
             return
-        DataFlag.objects.filter(content_type=ct, object_id=obj.pk).delete()
-        for code, message in sorted(wanted):
+        for code, message in sorted(current - wanted):
+            DataFlag.objects.filter(
+                content_type=ct, object_id=obj.pk, code=code, message=message
+            ).delete()
+        # Flags that stay are not recreated: a flag marked resolved stays resolved.
+        for code, message in sorted(wanted - current):
             flag = DataFlag(content_type=ct, object_id=obj.pk, code=code, message=message)
             flag.full_clean(exclude=["content_type", "object_id"])
             flag.save()
@@ -314,6 +396,7 @@ def _paragraphs(index: dict, numbers: Iterable[int], *, where: str) -> list[Repo
 
 @transaction.atomic
 def load_bundle(bundle: Bundle) -> LoadResult:
+    _lock_workflow_tables()
     w = _Writer()
 
     articles = _index(Article, "number")
@@ -323,7 +406,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Article,
             articles,
             int(rec["number"]),
-            {
+            where=where,
+            values={
                 "number": int(rec["number"]),
                 "title_kk": rec["title_kk"],
                 "title_ru": rec.get("title_ru", ""),
@@ -346,7 +430,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             ReportParagraph,
             paragraphs,
             int(rec["number"]),
-            {
+            where=where,
+            values={
                 "number": int(rec["number"]),
                 "article": article,
                 "section_kk": rec.get("section_kk", ""),
@@ -400,7 +485,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Organization,
             orgs,
             code,
-            {
+            where=where,
+            values={
                 "code": code,
                 "short_kk": rec.get("short_kk") or "",
                 "name_kk": rec.get("name_kk") or rec.get("short_kk") or code,
@@ -418,18 +504,25 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             _paragraphs(paragraphs, rec.get("source_paragraphs"), where=where),
         )
         w.set_flags(org, rec.get("flags"), where=where)
+    # Parents once every organisation exists; a parent the fixtures no longer give is cleared.
     for code, rec in bundle.organizations.items():
-        if rec.get("parent"):
-            parent = _resolve(
-                orgs,
-                rec["parent"],
-                what="organisation",
-                where=f"{rec['_origin']} organisation {code}",
-            )
-            w.upsert(Organization, orgs, code, {"parent": parent})
+        where = f"{rec['_origin']} organisation {code}"
+        parent = (
+            _resolve(orgs, rec["parent"], what="organisation", where=where)
+            if rec.get("parent")
+            else None
+        )
+        org = orgs[code]
+        if org.parent_id != (parent.pk if parent else None):
+            org.parent = parent
+            org.save()
+            if not w.created_now(org):
+                w.result.updated["organization.parent"] += 1
 
     acts = _index(LegalAct, "key")
-    aliases = {(a.act_id, a.text) for a in LegalActAlias.objects.all()}
+    aliases: dict[int, set[str]] = defaultdict(set)
+    for act_id, text in LegalActAlias.objects.values_list("act_id", "text"):
+        aliases[act_id].add(text)
     for key, rec in bundle.legal_acts.items():
         where = f"{rec['_origin']} legal act {key}"
         adopted, precision = parse_date(rec.get("adopted"), where=where)
@@ -438,7 +531,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             LegalAct,
             acts,
             key,
-            {
+            where=where,
+            values={
                 "key": key,
                 "act_type": rec["type"],
                 "number": rec.get("number") or "",
@@ -454,11 +548,18 @@ def load_bundle(bundle: Bundle) -> LoadResult:
                 "curation": rec.get("curation", "curated"),
             },
         )
-        for text in rec.get("aliases", []):
-            if (act.pk, text) not in aliases:
-                LegalActAlias.objects.create(act=act, text=text)
-                aliases.add((act.pk, text))
-                w.result.created["legalactalias"] += 1
+        if not w.is_kept(act):
+            wanted = list(dict.fromkeys(rec.get("aliases") or []))
+            for text in wanted:
+                if text not in aliases[act.pk]:
+                    LegalActAlias.objects.create(act=act, text=text)
+                    aliases[act.pk].add(text)
+                    w.result.created["legalactalias"] += 1
+            stale = aliases[act.pk] - set(wanted)
+            if stale:
+                LegalActAlias.objects.filter(act=act, text__in=stale).delete()
+                aliases[act.pk] -= stale
+                w.result.deleted["legalactalias"] += len(stale)
         w.set_m2m(
             act,
             "source_paragraphs",
@@ -474,7 +575,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Citation,
             citations,
             key,
-            {
+            where=where,
+            values={
                 "key": key,
                 "act": _resolve(acts, rec["act"], what="legal act", where=where),
                 "article_ref": str(rec.get("article") or ""),
@@ -500,7 +602,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Measure,
             measures,
             key,
-            {
+            where=where,
+            values={
                 "key": key,
                 "title_kk": rec["title_kk"],
                 "title_ru": rec.get("title_ru") or "",
@@ -522,7 +625,10 @@ def load_bundle(bundle: Bundle) -> LoadResult:
         w.set_m2m(
             measure,
             "articles",
-            [_resolve(articles, int(n), what="article", where=where) for n in rec["articles"]],
+            [
+                _resolve(articles, int(n), what="article", where=where)
+                for n in rec.get("articles") or []
+            ],
         )
         w.set_m2m(
             measure,
@@ -554,7 +660,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Programme,
             programmes,
             key,
-            {
+            where=where,
+            values={
                 "key": key,
                 "name_kk": rec["name_kk"],
                 "name_ru": rec.get("name_ru") or "",
@@ -577,7 +684,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Indicator,
             indicators,
             key,
-            {
+            where=where,
+            values={
                 "key": key,
                 "name_kk": rec["name_kk"],
                 "name_ru": rec.get("name_ru") or "",
@@ -626,14 +734,19 @@ def load_bundle(bundle: Bundle) -> LoadResult:
     for rec in bundle.targets:
         where = f"{rec['_origin']} target {rec.get('indicator')} {rec.get('year')}"
         ind = _resolve(indicators, rec["indicator"], what="indicator", where=where)
+        value = _decimal(rec.get("value"), where=where)
+        if value is None and not rec.get("text_kk"):
+            # The database would refuse it too (target_value_or_text), without naming it.
+            raise FixtureError(f"{where} has neither a value nor a qualitative text_kk")
         target = w.upsert(
             Target,
             targets,
             (ind.pk, int(rec["year"])),
-            {
+            where=where,
+            values={
                 "indicator": ind,
                 "year": int(rec["year"]),
-                "value": _decimal(rec.get("value"), where=where),
+                "value": value,
                 "text_kk": rec.get("text_kk") or "",
                 "placement": rec.get("placement", "certain"),
                 "reasoning": rec.get("reasoning") or "",
@@ -649,7 +762,11 @@ def load_bundle(bundle: Bundle) -> LoadResult:
     }
     seen: dict[tuple, str] = {}
     for rec in bundle.observations:
-        where = f"{rec['_origin']} observation {rec.get('key') or rec.get('indicator')}"
+        name = rec.get("key") or (
+            f"{rec.get('indicator')} {rec.get('period_start')}..{rec.get('period_end')}"
+            f" {rec.get('dimensions') or ''}".rstrip()
+        )
+        where = f"{rec['_origin']} observation {name}"
         ind = _resolve(indicators, rec["indicator"], what="indicator", where=where)
         if not rec.get("paragraph") and not rec.get("source_annex"):
             raise FixtureError(f"{where} has no provenance (paragraph or source_annex)")
@@ -667,7 +784,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             Observation,
             observations,
             identity,
-            {
+            where=where,
+            values={
                 "key": rec.get("key") or None,
                 "indicator": ind,
                 "period_start": start,
@@ -680,7 +798,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
                 if rec.get("paragraph")
                 else None,
                 "source_annex": rec.get("source_annex") or "",
-                "text_kk": (rec.get("text_kk") or "")[:400],
+                # Never cut: a longer text is a fixture error (the check names the record).
+                "text_kk": rec.get("text_kk") or "",
                 "curation": rec.get("curation", "curated"),
             },
         )
@@ -694,7 +813,8 @@ def load_bundle(bundle: Bundle) -> LoadResult:
             TechnicalAid,
             aids,
             rec["key"],
-            {
+            where=where,
+            values={
                 "key": rec["key"],
                 "category": int(rec["category"]),
                 "category_kk": rec["category_kk"],

@@ -3,9 +3,11 @@
 `queue_*` run inside the transaction of the change they report: they render each message in its
 recipient's language and store it as a pending `Notification`, then ask a worker to deliver it once
 the transaction commits. A rolled-back change leaves no message; a committed one always has its
-rows, so a lost broker message or a mail-server outage delays the mail but never loses it (the beat
-sweep retries what is still pending). Delivery locks the row and marks it sent in the same
-transaction, so a retried task never sends a message twice.
+rows, so a lost broker message or a mail-server outage delays the mail but never loses it: the row's
+`next_attempt_at` is the retry schedule, and beat's sweep queues every row that is due.
+
+Delivery is claim, send, record (see `deliver`): no database transaction or row lock is held while
+the mail server is talking, so a hung server (bounded by EMAIL_TIMEOUT) pins no connection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -32,9 +35,24 @@ from .models import (
 )
 from .roles import REVIEWER
 
-# After this many failed attempts a message is marked failed and shown in the admin, where it
-# can be sent again; until then the worker retries with growing pauses.
-MAX_ATTEMPTS = 6
+# The pause after the n-th failed attempt. An outage of the mail server may last a weekend: the
+# schedule spans about three days before a message is given up as `failed` and shown in the admin,
+# where it can be sent again.
+RETRY_DELAYS: tuple[dt.timedelta, ...] = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=15),
+    dt.timedelta(hours=1),
+    dt.timedelta(hours=3),
+    dt.timedelta(hours=6),
+    *[dt.timedelta(hours=12)] * 5,
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# A worker that claimed a message and has not recorded the outcome after this long has died (a send
+# is bounded by EMAIL_TIMEOUT per socket operation, far below it); the claim may be taken over.
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+# A fresh message's own task is on its way; the sweep leaves it alone for this long.
+SWEEP_GRACE = dt.timedelta(minutes=2)
 
 
 def _render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -116,48 +134,108 @@ def queue_legal_basis_changed(act: LegalAct, organization: Organization) -> list
     return _queue(NotificationKind.LEGAL_BASIS_CHANGED, recipients, context)
 
 
-class DeliveryDeferred(Exception):  # noqa: N818 -- an outcome the task retries, not a bug
-    """The mail server did not take the message this time; it stays pending."""
+class DeliveryDeferred(Exception):  # noqa: N818 -- an outcome, not a bug
+    """The mail server did not take the message this time; it stays pending until `retry_at`."""
+
+    def __init__(self, error: str, *, retry_at: dt.datetime) -> None:
+        super().__init__(error)
+        self.retry_at = retry_at
 
 
-def deliver(notification_id: int) -> bool:
-    """Send one pending message. True if it was sent now; False if there was nothing to send
-    (already sent, given up, or being sent by another worker right now)."""
+def _claimable(now: dt.datetime) -> Q:
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    return (Q(status=NotificationStatus.PENDING) & due) | stale
+
+
+def _claim(notification_id: int) -> Notification | None:
+    now = timezone.now()
     with transaction.atomic():
+        # skip_locked: a row another worker is claiming right now is theirs, not a reason to wait.
         row = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=NotificationStatus.PENDING)
+            .filter(_claimable(now), pk=notification_id)
             .first()
         )
         if row is None:
-            return False
-        row.attempts += 1
-        message = EmailMessage(row.subject, row.body, to=[row.recipient])
-        try:
-            with get_connection() as connection:
-                connection.send_messages([message])
-        except Exception as exc:  # any failure is recorded, then retried
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            return None
+        if row.status == NotificationStatus.SENDING:
+            # Its worker died between claim and record; the message may or may not have left.
+            row.last_error = "The worker sending it stopped before recording the outcome."
             if row.attempts >= MAX_ATTEMPTS:
+                # A message that keeps killing its worker is not retried forever.
                 row.status = NotificationStatus.FAILED
-            row.save(update_fields=["attempts", "last_error", "status"])
-            failed = row.status == NotificationStatus.FAILED
-        else:
-            row.status = NotificationStatus.SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-            row.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-            return True
-    if failed:
+                row.next_attempt_at = None
+                row.save(update_fields=["status", "last_error", "next_attempt_at"])
+                return None
+        row.status = NotificationStatus.SENDING
+        row.attempts += 1
+        row.claimed_at = now
+        row.save(update_fields=["status", "attempts", "claimed_at", "last_error"])
+    return row
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one message if it is due. True if it was sent now; False if there was nothing to send
+    (already sent, given up, not due yet, or claimed by another worker). Raises DeliveryDeferred
+    when the mail server failed and the message stays pending until its next attempt.
+
+    Three steps, each its own short transaction, so no row lock or open transaction waits on the
+    mail server: (1) claim the row (`sending`, attempts + 1), (2) send, (3) record `sent`, or
+    `pending` with the next attempt's time, or `failed` after MAX_ATTEMPTS. Call it outside a
+    transaction (tasks do); inside one, as in tests, the steps become savepoints of it.
+
+    A claim is sent at most once, and a claimed row is left alone by every other worker. What
+    remains at-least-once: if the worker dies (or the database goes away) after the server took the
+    message but before step 3, the row stays `sending`, and after CLAIM_TIMEOUT the sweep claims it
+    again and the recipient may get the message a second time. The alternative, holding a lock or
+    a transaction across the send, would let a hung server block the outbox.
+    """
+    row = _claim(notification_id)
+    if row is None:
         return False
-    raise DeliveryDeferred(row.last_error)
+    message = EmailMessage(row.subject, row.body, to=[row.recipient])
+    try:
+        with get_connection() as connection:
+            connection.send_messages([message])
+    except Exception as exc:  # any failure is recorded, then retried on schedule
+        return _record_failure(row, f"{type(exc).__name__}: {exc}"[:2000])
+    # The message has left: that is true whoever holds the claim now, so record it unconditionally
+    # (a slow worker whose claim was taken over still settles the row, and the other's outcome
+    # no longer matches its claim). One UPDATE in autocommit: its own transaction.
+    Notification.objects.filter(pk=row.pk).exclude(status=NotificationStatus.SENT).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+    )
+    return True
 
 
-def pending_ids(*, older_than: dt.timedelta) -> list[int]:
-    """Pending messages whose delivery task should have run by now (the beat sweep's work)."""
-    cutoff = timezone.now() - older_than
+def _record_failure(row: Notification, error: str) -> bool:
+    now = timezone.now()
+    if row.attempts >= MAX_ATTEMPTS:
+        status, retry_at = NotificationStatus.FAILED, None
+    else:
+        status, retry_at = NotificationStatus.PENDING, now + RETRY_DELAYS[row.attempts - 1]
+    # Only while this worker still holds its claim: if the claim went stale and another worker
+    # took it over, that worker's outcome is the one to keep.
+    recorded = Notification.objects.filter(
+        pk=row.pk, status=NotificationStatus.SENDING, claimed_at=row.claimed_at
+    ).update(status=status, last_error=error, next_attempt_at=retry_at)
+    if not recorded or retry_at is None:
+        return False
+    raise DeliveryDeferred(error, retry_at=retry_at)
+
+
+def due_ids() -> list[int]:
+    """Messages a worker should try now (the beat sweep's work): pending ones whose next attempt is
+    due or whose first task should have run already, and claims abandoned by a dead worker."""
+    now = timezone.now()
+    pending = Q(status=NotificationStatus.PENDING)
     return list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff)
+        Notification.objects.filter(
+            (pending & Q(next_attempt_at__lte=now))
+            | (pending & Q(next_attempt_at__isnull=True, created_at__lt=now - SWEEP_GRACE))
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:500]
     )
@@ -174,7 +252,7 @@ def resend(notification_ids: Iterable[int]) -> int:
             .values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=ids).update(
-            status=NotificationStatus.PENDING, attempts=0
+            status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
         )
         for pk in ids:
             tasks.deliver_notification.delay_on_commit(pk)

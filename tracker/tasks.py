@@ -1,8 +1,10 @@
-import datetime as dt
+import logging
 
 from celery import shared_task
 
 from . import notifications, selectors
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -11,23 +13,29 @@ def data_summary() -> dict[str, int]:
     return selectors.data_summary()
 
 
-@shared_task(
-    autoretry_for=(notifications.DeliveryDeferred,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=notifications.MAX_ATTEMPTS,
-)
+@shared_task
 def deliver_notification(notification_id: int) -> bool:
-    """Send one queued e-mail; a mail-server failure is retried with growing pauses."""
-    return notifications.deliver(notification_id)
+    """Send one queued e-mail if it is due. A mail-server failure is not retried by Celery: the
+    row's next_attempt_at is the schedule, and beat's sweep queues the row again once it is due,
+    so the retries survive worker restarts and a purged broker, and no countdown can disagree
+    with the row."""
+    try:
+        return notifications.deliver(notification_id)
+    except notifications.DeliveryDeferred as deferred:
+        logger.warning(
+            "Notification %s not delivered (%s); next attempt at %s.",
+            notification_id,
+            deferred,
+            deferred.retry_at.isoformat(),
+        )
+        return False
 
 
 @shared_task
 def deliver_pending_notifications() -> int:
-    """Beat's sweep: queue every message still pending after its task should have run (a worker
-    restart or a lost broker message must delay mail, never drop it)."""
-    ids = notifications.pending_ids(older_than=dt.timedelta(minutes=5))
+    """Beat's sweep, every minute: queue every message that is due (a retry whose time has come,
+    or a first delivery whose task was lost) and every claim a dead worker abandoned."""
+    ids = notifications.due_ids()
     for pk in ids:
         deliver_notification.delay(pk)
     return len(ids)

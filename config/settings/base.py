@@ -141,6 +141,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "tracker.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds per SMTP socket operation: a hung mail server must not hold a worker indefinitely.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crpd-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -180,6 +182,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# A revert is proposed as a change request and reviewed, never saved from the history page.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
@@ -199,7 +203,7 @@ CSRF_COOKIE_HTTPONLY = True
 CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {
         "task": "tracker.tasks.deliver_pending_notifications",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
 }
 # A locked-out person gets a translated page that says why and for how long, not axes' plain text.

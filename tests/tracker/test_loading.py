@@ -1,14 +1,26 @@
 """The loader: natural keys, idempotence, loud failures. Small fixtures built here; the shipped
 CRPD data is checked by tests/test_crpd_data.py."""
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 
-from indicators.models import Observation
+from indicators.models import DimensionValue, Indicator, Observation
+from tracker import services
 from tracker.loading import FixtureError, load_crpd
-from tracker.models import Citation, DataFlag, LegalAct, Measure, ReportParagraph
+from tracker.models import (
+    Citation,
+    DataFlag,
+    LegalAct,
+    LegalActAlias,
+    Measure,
+    Organization,
+    ReportParagraph,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +238,196 @@ def test_an_observation_without_provenance_is_refused(mini):
     write(mini, "sections/art09.json", data)
     with pytest.raises(FixtureError, match="no provenance"):
         load_crpd(mini)
+
+
+# Records changed through the workflow ----------------------------------------------------------
+
+
+def edit(root: Path, name: str, mutate) -> None:
+    data = json.loads((root / name).read_text())
+    mutate(data)
+    write(root, name, data)
+
+
+def approve(target, payload: dict, *, by, decider, **kwargs):
+    cr = services.change_request_create(by=by, target=target, payload=payload, **kwargs)
+    services.change_request_submit(cr_id=cr.pk, by=by)
+    return services.change_request_approve(cr_id=cr.pk, by=decider)
+
+
+def test_an_approved_change_survives_a_reload(mini, reviewer, administrator):
+    load_crpd(mini)
+    measure = Measure.objects.get(key="m:09:01")
+    approve(measure, {"progress": 50}, by=reviewer, decider=administrator)
+    history = measure.history.count()
+    out = io.StringIO()
+    result = load_crpd(mini)
+    call_command("load_crpd", "--fixtures", str(mini), stdout=out)
+    measure.refresh_from_db()
+    assert (measure.progress, measure.version) == (50, 2)
+    assert measure.history.count() == history
+    assert result.kept["measure"] == 1
+    assert result.updated["measure"] == 0
+    assert result.changed == 0
+    line = next(row for row in out.getvalue().splitlines() if row.strip().startswith("measure "))
+    assert line.rstrip().endswith("kept (changed through the workflow)     1")
+
+
+def test_a_repealed_act_and_its_flagged_measure_survive_a_reload(mini, reviewer, administrator):
+    load_crpd(mini)
+    act = LegalAct.objects.get(key="kz:norm:3.06-01-2011")
+    approve(act, {"status": "repealed"}, by=reviewer, decider=administrator)
+    measure = Measure.objects.get(key="m:09:01")
+    assert measure.needs_review
+    result = load_crpd(mini)
+    act.refresh_from_db()
+    measure.refresh_from_db()
+    assert (act.status, act.version) == ("repealed", 2)
+    assert (measure.needs_review, measure.version) == (True, 2)
+    assert sorted(measure.flags.values_list("code", flat=True)) == [
+        "inferred",
+        "legal_basis_changed",
+    ]
+    assert act.aliases.get().text == "ҚР ҚН"
+    assert (result.kept["legalact"], result.kept["measure"]) == (1, 1)
+    assert result.changed == 0
+
+
+def test_a_record_created_by_an_approved_change_survives_a_reload(mini, reviewer, administrator):
+    fixture_cell = json.loads((mini / "sections/art09.json").read_text())["observations"][0]
+    edit(mini, "sections/art09.json", lambda d: d.update(observations=[]))
+    load_crpd(mini)
+    payload = {
+        "indicator": Indicator.objects.get(key="ind:x").pk,
+        "period_start": "2017-01-01",
+        "period_end": "2017-01-01",
+        "value": "30000",
+        "dimension_values": [DimensionValue.objects.get(code="akmola").pk],
+        "paragraph": ReportParagraph.objects.get(number=166).pk,
+    }
+    cr = services.change_request_create(by=reviewer, target_model=Observation, payload=payload)
+    services.change_request_submit(cr_id=cr.pk, by=reviewer)
+    cr = services.change_request_approve(cr_id=cr.pk, by=administrator)
+    # The fixtures now describe the same cell: the ministry's value stands.
+    edit(mini, "sections/art09.json", lambda d: d.update(observations=[fixture_cell]))
+    result = load_crpd(mini)
+    obs = Observation.objects.get()
+    assert (obs.pk, obs.value, obs.version) == (cr.target_id, 30000, 1)
+    assert result.kept["observation"] == 1
+    assert result.changed == 0
+
+
+def test_a_record_an_approved_change_targets_is_kept_even_if_its_version_was_not_bumped(
+    mini, reviewer, administrator
+):
+    load_crpd(mini)
+    citation = Citation.objects.get(key="c:166:1")
+    measure = Measure.objects.get(key="m:09:01")
+    approve(measure, {"progress": 50}, by=reviewer, decider=administrator)
+    Measure.objects.filter(pk=measure.pk).update(version=1)  # a writer that forgot the bump
+    result = load_crpd(mini)
+    assert Measure.objects.get(pk=measure.pk).progress == 50
+    assert result.kept["measure"] == 1
+    assert citation.version == 1
+    assert result.unchanged["citation"] == 1
+
+
+def test_a_workflow_flag_on_a_record_the_loader_manages_is_never_deleted(mini):
+    load_crpd(mini)
+    citation = Citation.objects.get(key="c:166:1")
+    DataFlag.objects.create(
+        content_type=ContentType.objects.get_for_model(Citation),
+        object_id=citation.pk,
+        code="legal_basis_changed",
+        message="kz:norm:3.06-01-2011: amended",
+    )
+    edit(mini, "sections/art09.json", lambda d: d["citations"][0].update(article="5"))
+    result = load_crpd(mini)
+    assert result.updated["citation"] == 1
+    assert citation.flags.get().code == "legal_basis_changed"
+    assert load_crpd(mini).changed == 0
+
+
+# Fixture errors and faithful reloads -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda d: d["observations"][0].update(text_kk="ж" * 401),
+            "sections/art09.json observation ind:x 2017-01-01..2017-01-01 "
+            "{'region': 'akmola'}: {'text_kk'",
+        ),
+        (
+            lambda d: d.update(targets=[{"indicator": "ind:x", "year": 2019}]),
+            "sections/art09.json target ind:x 2019 has neither a value nor a qualitative text_kk",
+        ),
+        (
+            lambda d: d["measures"][0]["flags"].append(
+                {"code": "legal_basis_changed", "message": "x"}
+            ),
+            "sections/art09.json measure m:09:01: flag 'legal_basis_changed' is written by",
+        ),
+    ],
+    ids=["observation text too long", "target without value or text", "workflow flag"],
+)
+def test_a_bad_value_fails_naming_the_record_and_loads_nothing(mini, mutate, message):
+    edit(mini, "sections/art09.json", mutate)
+    with pytest.raises(FixtureError) as exc:
+        load_crpd(mini)
+    assert message in str(exc.value)
+    assert not Measure.objects.exists()
+    assert not ReportParagraph.objects.exists()
+    assert not Observation.objects.exists()
+
+
+def test_an_introduction_measure_may_name_no_articles(mini):
+    write(
+        mini,
+        "sections/intro.json",
+        {
+            "measures": [
+                {
+                    "key": "m:00:01",
+                    "title_kk": "Ұлттық жоспар",
+                    "kind": "administrative",
+                    "status": "implemented",
+                    "organizations": ["MLSPP"],
+                    "source_paragraphs": [166],
+                }
+            ]
+        },
+    )
+    load_crpd(mini)
+    assert not Measure.objects.get(key="m:00:01").articles.exists()
+    assert load_crpd(mini).changed == 0
+
+
+def test_a_removed_alias_and_a_removed_parent_are_removed_on_reload(mini):
+    def add(data):
+        data[0]["aliases"].append("ҚН 3.06-01")
+
+    edit(mini, "legal_acts.json", add)
+    edit(
+        mini,
+        "organizations.json",
+        lambda d: d.append(
+            {"code": "CLSP", "name_kk": "Комитет", "kind": "committee", "parent": "MLSPP"}
+        ),
+    )
+    load_crpd(mini)
+    assert Organization.objects.get(code="CLSP").parent.code == "MLSPP"
+    assert LegalActAlias.objects.count() == 2
+
+    edit(mini, "legal_acts.json", lambda d: d[0].update(aliases=["ҚР ҚН"]))
+    edit(mini, "organizations.json", lambda d: d[1].pop("parent"))
+    result = load_crpd(mini)
+    assert Organization.objects.get(code="CLSP").parent is None
+    assert list(LegalActAlias.objects.values_list("text", flat=True)) == ["ҚР ҚН"]
+    assert result.deleted["legalactalias"] == 1
+    assert result.updated["organization.parent"] == 1
+
+    history = Organization.history.count() + LegalAct.history.count()
+    assert load_crpd(mini).changed == 0
+    assert Organization.history.count() + LegalAct.history.count() == history

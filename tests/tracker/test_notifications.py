@@ -4,14 +4,17 @@ message in its recipient's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import smtplib
+import threading
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import transaction
+from django.core.mail import get_connection
+from django.db import DatabaseError, connections, transaction
 from django.utils import dateformat, translation
 from django.utils.timezone import localtime, now
 
@@ -158,6 +161,8 @@ def test_a_retried_delivery_never_sends_twice(author, reviewer, measure, propose
 
 
 class BrokenConnection:
+    calls = 0
+
     def __init__(self, *args, **kwargs) -> None:
         pass
 
@@ -168,30 +173,194 @@ class BrokenConnection:
         return None
 
     def send_messages(self, messages):
+        type(self).calls += 1
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
 
-def test_a_mail_server_failure_keeps_the_message_pending_then_gives_up_visibly(
-    author, reviewer, measure, propose, monkeypatch, mailoutbox
+@pytest.fixture
+def broken_mail_server(monkeypatch) -> type[BrokenConnection]:
+    monkeypatch.setattr(BrokenConnection, "calls", 0)
+    monkeypatch.setattr(notifications, "get_connection", BrokenConnection)
+    return BrokenConnection
+
+
+def _make_due(row: Notification) -> None:
+    """The clock reaches the row's next attempt."""
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=now() - dt.timedelta(seconds=1))
+
+
+def test_a_mail_server_failure_keeps_the_message_pending_until_its_next_attempt(
+    author, reviewer, measure, propose, broken_mail_server, queued, mailoutbox
 ):
     cr = propose(measure, {"progress": 70})
     row = Notification.objects.get(change_request=cr)
-    monkeypatch.setattr(notifications, "get_connection", BrokenConnection)
+    before = now()
+    with pytest.raises(notifications.DeliveryDeferred) as deferred:
+        notifications.deliver(row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "went away" in row.last_error
+    assert row.next_attempt_at == deferred.value.retry_at
+    assert row.next_attempt_at >= before + notifications.RETRY_DELAYS[0]
+    # Not due yet: neither a redelivered task nor the sweep tries the mail server again.
+    queued.clear()
+    assert notifications.deliver(row.pk) is False
+    assert tasks.deliver_pending_notifications() == 0
+    assert (broken_mail_server.calls, queued) == (1, [])
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("pending", 1)
+    # Once due, the sweep queues it and the next failure waits longer.
+    _make_due(row)
+    assert tasks.deliver_pending_notifications() == 1
+    assert queued == [row.pk]
+    assert tasks.deliver_notification(row.pk) is False  # deferred again, left to the sweep
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("pending", 2)
+    assert row.next_attempt_at - now() > notifications.RETRY_DELAYS[0]
+    assert mailoutbox == []
+
+
+def test_the_retry_schedule_outlasts_a_weekend_outage():
+    delays = notifications.RETRY_DELAYS
+    assert notifications.MAX_ATTEMPTS == 12 == len(delays) + 1
+    assert list(delays) == sorted(delays)
+    assert sum(delays, dt.timedelta()) > dt.timedelta(days=2)
+
+
+def test_after_the_last_attempt_the_message_is_failed_until_sent_again(
+    author, reviewer, measure, propose, broken_mail_server, queued, mailoutbox, monkeypatch
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
     for attempt in range(1, notifications.MAX_ATTEMPTS):
         with pytest.raises(notifications.DeliveryDeferred):
             notifications.deliver(row.pk)
         row.refresh_from_db()
         assert (row.status, row.attempts) == ("pending", attempt)
-        assert "went away" in row.last_error
+        _make_due(row)
     assert notifications.deliver(row.pk) is False
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("failed", notifications.MAX_ATTEMPTS)
+    assert row.next_attempt_at is None
+    assert broken_mail_server.calls == notifications.MAX_ATTEMPTS
+    # Given up: neither the sweep nor a stray task tries again.
+    Notification.objects.filter(pk=row.pk).update(created_at=now() - dt.timedelta(days=5))
+    assert tasks.deliver_pending_notifications() == 0
+    assert notifications.deliver(row.pk) is False
     assert mailoutbox == []
     # An administrator sends it again once the server is back.
-    monkeypatch.undo()
+    monkeypatch.setattr(notifications, "get_connection", get_connection)
+    queued.clear()
     assert notifications.resend([row.pk]) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, None)
     assert notifications.deliver(row.pk) is True
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+def test_send_again_refuses_messages_that_have_not_failed(
+    author, reviewer, measure, propose, queued
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
+    queued.clear()
+    assert notifications.resend([row.pk]) == 0
+    assert queued == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_server_is_called_with_no_transaction_or_row_lock_open(
+    author, reviewer, measure, propose, monkeypatch, mailoutbox
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
+    seen: dict[str, object] = {}
+
+    def try_lock_from_another_connection() -> None:
+        try:
+            with transaction.atomic():
+                locked = Notification.objects.select_for_update(nowait=True).get(pk=row.pk)
+                seen["other_connection_sees"] = locked.status
+        except DatabaseError as exc:
+            seen["other_connection_sees"] = exc
+        finally:
+            connections.close_all()
+
+    class WatchedConnection:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def send_messages(self, messages):
+            seen["in_atomic_block"] = transaction.get_connection().in_atomic_block
+            worker = threading.Thread(target=try_lock_from_another_connection)
+            worker.start()
+            worker.join(timeout=10)
+            mail.outbox.extend(messages)
+            return len(messages)
+
+    monkeypatch.setattr(notifications, "get_connection", WatchedConnection)
+    assert tasks.deliver_notification(row.pk) is True
+    # The claim was committed and its lock released before the server was called.
+    assert seen == {"in_atomic_block": False, "other_connection_sees": "sending"}
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert len(mailoutbox) == 1
+
+
+def test_a_message_claimed_by_another_worker_is_not_sent_twice(
+    author, reviewer, measure, propose, queued, mailoutbox
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
+    Notification.objects.filter(pk=row.pk).update(
+        status="sending", attempts=1, claimed_at=now(), created_at=now() - dt.timedelta(hours=1)
+    )
+    queued.clear()
+    assert notifications.deliver(row.pk) is False  # e.g. the broker redelivered the task
+    assert tasks.deliver_pending_notifications() == 0
+    assert (queued, mailoutbox) == ([], [])
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sending", 1)
+
+
+def test_the_sweep_takes_over_a_claim_whose_worker_died(
+    author, reviewer, measure, propose, queued, mailoutbox
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
+    stale = now() - notifications.CLAIM_TIMEOUT - dt.timedelta(seconds=1)
+    Notification.objects.filter(pk=row.pk).update(status="sending", attempts=1, claimed_at=stale)
+    queued.clear()
+    assert tasks.deliver_pending_notifications() == 1
+    assert queued == [row.pk]
+    assert tasks.deliver_notification(row.pk) is True
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
+
+
+def test_a_message_that_keeps_killing_its_worker_is_given_up(
+    author, reviewer, measure, propose, mailoutbox
+):
+    cr = propose(measure, {"progress": 70})
+    row = Notification.objects.get(change_request=cr)
+    stale = now() - notifications.CLAIM_TIMEOUT - dt.timedelta(seconds=1)
+    Notification.objects.filter(pk=row.pk).update(
+        status="sending", attempts=notifications.MAX_ATTEMPTS, claimed_at=stale
+    )
+    assert notifications.deliver(row.pk) is False
+    row.refresh_from_db()
+    assert row.status == "failed"
+    assert "stopped" in row.last_error
+    assert mailoutbox == []
 
 
 def test_the_sweep_delivers_messages_whose_task_was_lost(
@@ -199,19 +368,25 @@ def test_the_sweep_delivers_messages_whose_task_was_lost(
 ):
     cr = propose(measure, {"progress": 70})
     row = Notification.objects.get(change_request=cr)
+    queued.clear()
     assert tasks.deliver_pending_notifications() == 0  # too recent: its own task is on the way
-    Notification.objects.filter(pk=row.pk).update(
-        created_at=now() - notifications.dt.timedelta(hours=1)
-    )
+    Notification.objects.filter(pk=row.pk).update(created_at=now() - dt.timedelta(hours=1))
     assert tasks.deliver_pending_notifications() == 1
     assert queued == [row.pk]
 
 
-def test_the_sweep_is_scheduled_in_beat():
+def test_the_sweep_is_scheduled_in_beat_every_minute():
     from django.conf import settings
 
     entry = settings.CELERY_BEAT_SCHEDULE["deliver-pending-notifications"]
     assert entry["task"] == tasks.deliver_pending_notifications.name
+    assert entry["schedule"] == 60.0
+
+
+def test_the_mail_server_has_a_timeout():
+    from django.conf import settings
+
+    assert 0 < settings.EMAIL_TIMEOUT < notifications.CLAIM_TIMEOUT.total_seconds()
 
 
 @pytest.mark.celery_worker

@@ -15,6 +15,9 @@ class NotificationKind(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Claimed by a worker that is talking to the mail server right now (or died doing so: a claim
+    # older than notifications.CLAIM_TIMEOUT is stale and may be taken over).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -52,6 +55,10 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
+    # The outbox's schedule, not Celery's: a pending row is not sent before this time (null: as
+    # soon as possible). The beat sweep reads it, so retries survive worker and broker restarts.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
 
@@ -59,7 +66,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("e-mail notification")
         verbose_name_plural = _("e-mail notifications")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=NotificationStatus.values),
@@ -71,6 +81,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=NotificationStatus.SENT) | Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=NotificationStatus.SENDING) | Q(claimed_at__isnull=False),
+                name="notification_sending_has_claim",
             ),
         ]
 

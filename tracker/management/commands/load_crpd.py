@@ -8,7 +8,10 @@ from tracker.loading import FixtureError, load_crpd
 
 
 class Command(BaseCommand):
-    help = "Load the CRPD data shipped in fixtures/ (idempotent: a second run changes nothing)."
+    help = (
+        "Load the CRPD data shipped in fixtures/ (idempotent: a second run changes nothing; "
+        "records changed through the workflow are kept, never overwritten)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--fixtures", default=str(settings.BASE_DIR / "fixtures"))
@@ -20,11 +23,14 @@ class Command(BaseCommand):
         except FixtureError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
-        for label in sorted(set(result.created) | set(result.updated) | set(result.unchanged)):
+        counts = (result.created, result.updated, result.deleted, result.unchanged, result.kept)
+        for label in sorted(set().union(*counts)):
             self.stdout.write(
                 f"  {label:<28} created {result.created.get(label, 0):>5}  "
                 f"updated {result.updated.get(label, 0):>5}  "
-                f"unchanged {result.unchanged.get(label, 0):>5}"
+                f"deleted {result.deleted.get(label, 0):>5}  "
+                f"unchanged {result.unchanged.get(label, 0):>5}  "
+                f"kept (changed through the workflow) {result.kept.get(label, 0):>5}"
             )
         self.stdout.write(
             self.style.SUCCESS(f"CRPD data loaded: {result.changed} changes in {elapsed:.1f} s")
