@@ -86,7 +86,20 @@ class ObservationForm(forms.ModelForm):
         if dims is None:
             return
         pairs: dict[str, str] = {}
+        indicator = cleaned.get("indicator")
+        # A value by a dimension the series does not have would fall out of its totals unseen.
+        expected = set(indicator.dimensions.values_list("code", flat=True)) if indicator else set()
         for dv in dims:
+            if expected and dv.dimension.code not in expected:
+                self.add_error(
+                    "dimension_values",
+                    ValidationError(
+                        _("This indicator is not broken down by %(dimension)s."),
+                        code="dimension_not_expected",
+                        params={"dimension": dv.dimension.code},
+                    ),
+                )
+                return
             if dv.dimension.code in pairs:
                 self.add_error(
                     "dimension_values",
@@ -137,10 +150,17 @@ def _require_explanation_when_off_track(values: Values, cr: ChangeRequest) -> No
     indicator = Indicator.objects.get(pk=values["indicator"])
     end = forms.DateField().clean(values["period_end"])
     value = forms.DecimalField().clean(values["value"])
-    status = indicator_progress(
-        indicator, year=end.year, proposed=(end.year, value), replacing_pk=cr.target_id
+    proposed = (end.year, value)
+    in_its_year = indicator_progress(
+        indicator, year=end.year, proposed=proposed, replacing_pk=cr.target_id
     )
-    if status == ProgressStatus.OFF_TRACK:
+    # A correction to an earlier year moves the baseline, and so today's status too.
+    now_before = indicator_progress(indicator)
+    now_after = indicator_progress(indicator, proposed=proposed, replacing_pk=cr.target_id)
+    puts_off_track = in_its_year == ProgressStatus.OFF_TRACK or (
+        now_after == ProgressStatus.OFF_TRACK != now_before
+    )
+    if puts_off_track:
         raise ValidationError(
             {
                 "explanation": ValidationError(

@@ -1,8 +1,10 @@
 """Progress of an indicator towards its targets: computed, never stored by hand.
 
-Baseline: the earliest observation (else the first target). Target path: straight lines from the
-baseline through each numeric target, by year. Status in a year, from the latest observation up to
-that year: achieved (meets the final target), on track (at least the path), off track, or no data.
+Baseline: the earliest observation. Target path: straight lines from the baseline through each
+numeric target after it, by year. Status in a year, from the latest observation up to that year:
+achieved (meets the final target), off track (below the path, or the final target's year has come
+without meeting it), on track (at least the path), or no data (no observation yet, or a year past
+the latest observation while the final target is still ahead).
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ class ProgressStatus(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     OFF_TRACK = "off_track", _("Off track")
     NO_DATA = "no_data", _("No data")
+
+
+# Observations are stored with 4 decimals: the path is compared at the same precision, or a value
+# on the path exactly (33.3333 of a third) would count as below it.
+_PRECISION = Decimal("0.0001")
 
 
 def expected_value(path: Sequence[Point], year: int) -> Decimal:
@@ -56,11 +63,21 @@ def progress_status(
     if not upto:
         return ProgressStatus.NO_DATA
     latest_year, latest = upto[-1]
-    if _at_least_as_good(latest, targets[-1][1], direction):
+    final_year, final = targets[-1]
+    if _at_least_as_good(latest, final, direction):
         return ProgressStatus.ACHIEVED
+    if latest_year >= final_year:
+        # The deadline has come and the target is not met: no path can put that on track.
+        return ProgressStatus.OFF_TRACK
+    if year is not None and year > observed[-1][0]:
+        # Nothing has been observed for this year yet: carrying an old value forward would
+        # report a status nobody measured.
+        return ProgressStatus.NO_DATA
     baseline = observed[0]
+    # Targets after the baseline shape the path; the final one is among them (checked above).
     path = [baseline, *(t for t in targets if t[0] > baseline[0])]
-    if _at_least_as_good(latest, expected_value(path, latest_year), direction):
+    expected = expected_value(path, latest_year).quantize(_PRECISION)
+    if _at_least_as_good(latest, expected, direction):
         return ProgressStatus.ON_TRACK
     return ProgressStatus.OFF_TRACK
 
@@ -83,7 +100,10 @@ def indicator_progress(
     by_year: dict[int, tuple] = {}
     # Disaggregated cells are parts of the whole: only totals are compared with the targets.
     totals = indicator.observations.filter(dims_key="").exclude(pk=replacing_pk)
-    for period_end, value in totals.order_by("period_end").values_list("period_end", "value"):
+    # Two totals ending in one year (a half-year and the year): the one covering more, then the
+    # later-recorded, stands; the page's table (selectors.progress_by_year) uses the same order.
+    ordered = totals.order_by("period_end", "-period_start", "pk")
+    for period_end, value in ordered.values_list("period_end", "value"):
         by_year[period_end.year] = (period_end, value)
     points = [(y, v) for y, (_end, v) in by_year.items()]
     if proposed is not None:

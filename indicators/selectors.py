@@ -37,10 +37,14 @@ def progress_by_year(indicator: Indicator) -> list[dict[str, Any]]:
     (the same rule as indicators.progress.indicator_progress, without a query per year)."""
     targets = [(t.year, t.value) for t in indicator.targets.all() if t.value is not None]
     totals: dict[int, Any] = {}
-    for obs in indicator.observations.all():
-        # Disaggregated cells are parts of the whole: only totals are compared with the targets.
-        if obs.dims_key == "":
-            totals[obs.period_end.year] = obs.value
+    rows = sorted(
+        (o for o in indicator.observations.all() if o.dims_key == ""),
+        # As indicators.progress.indicator_progress orders them: the total covering more stands.
+        key=lambda o: (o.period_end, -o.period_start.toordinal(), o.pk),
+    )
+    # Disaggregated cells are parts of the whole: only totals are compared with the targets.
+    for obs in rows:
+        totals[obs.period_end.year] = obs.value
     observed = sorted(totals.items())
     years = sorted({y for y, _v in targets} | set(totals))
     return [

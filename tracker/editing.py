@@ -26,7 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import LegalAct, Measure
+from .models import LegalAct, Measure, MeasureStatus
 
 if TYPE_CHECKING:
     from .models import ChangeRequest
@@ -111,6 +111,26 @@ def serialize(spec: EditSpec, instance: models.Model) -> Values:
 # Validation ------------------------------------------------------------------------------------
 
 
+def _json_shape_fits(model_field: models.Field, value: Any) -> bool:
+    """Does a payload value have the JSON shape its field takes? The form would turn an object
+    into its text, or fail on a number given for a date, instead of refusing it."""
+    if value is None:
+        return True
+    if model_field.many_to_many:
+        return isinstance(value, list) and all(
+            isinstance(v, int | str) and not isinstance(v, bool) for v in value
+        )
+    if model_field.is_relation:
+        return isinstance(value, int | str) and not isinstance(value, bool)
+    if isinstance(model_field, models.BooleanField):
+        return isinstance(value, bool | str)
+    if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
+        return isinstance(value, int | float | str) and not isinstance(value, bool)
+    if isinstance(model_field, models.JSONField):
+        return True
+    return isinstance(value, str)
+
+
 def validate(
     spec: EditSpec, *, instance: models.Model | None, payload: Values
 ) -> tuple[forms.ModelForm, Values]:
@@ -130,6 +150,11 @@ def validate(
                     code="not_editable",
                     params={"field": name},
                 )
+            )
+    for name, value in payload.items():
+        if name in spec.fields and not _json_shape_fits(spec.model._meta.get_field(name), value):
+            errors.setdefault(name, []).append(
+                ValidationError(_("This value has the wrong type."), code="wrong_type")
             )
     live = serialize(spec, instance) if instance is not None else {}
     if instance is not None:
@@ -212,7 +237,35 @@ class MeasureForm(forms.ModelForm):
                         params={"field": Measure._meta.get_field(name).verbose_name},
                     ),
                 )
+        self._check_status_agrees(cleaned)
         return cleaned
+
+    def _check_status_agrees(self, cleaned: dict[str, Any]) -> None:
+        """Status, progress and completion date tell one story: an implemented measure is done
+        (100 %), and only a completed one has a completion date."""
+        status, progress = cleaned.get("status"), cleaned.get("progress")
+        if status == MeasureStatus.IMPLEMENTED and progress is not None and progress != 100:
+            self.add_error(
+                "progress",
+                ValidationError(
+                    _(
+                        "An implemented measure is complete: set its progress to 100 "
+                        "or change its status."
+                    ),
+                    code="implemented_not_complete",
+                ),
+            )
+        if cleaned.get("completed_date") and status in (
+            MeasureStatus.PLANNED,
+            MeasureStatus.IN_PROGRESS,
+        ):
+            self.add_error(
+                "completed_date",
+                ValidationError(
+                    _("Only an implemented or discontinued measure has a completion date."),
+                    code="completed_not_finished",
+                ),
+            )
 
 
 def _measure_organization_ids(

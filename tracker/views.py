@@ -157,6 +157,8 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if "\x00" in code:  # PostgreSQL refuses such a text outright; no code has one
+        raise Http404
     organization = get_object_or_404(Organization, code=code)
     return render(
         request,

@@ -154,6 +154,8 @@ def test_observations_list_within_a_query_budget(api, data, django_assert_max_nu
         ({"dim": "region:akmola"}, ["o:t0:2016:akmola", "o:t0:2017:akmola-f"]),
         ({"dim": "region:akmola,sex:female"}, ["o:t0:2017:akmola-f"]),
         ({"dim": "region:astana"}, []),
+        ({"dim": "region:akmol"}, []),  # a whole code, not a prefix
+        ({"dim": "sex:female,region:akmola"}, ["o:t0:2017:akmola-f"]),
         ({"period_from": "2017-01-01", "dim": "region:akmola"}, ["o:t0:2017:akmola-f"]),
         (
             {"period_to": "2016-06-30", "indicator": "ind:test:0"},
@@ -167,8 +169,17 @@ def test_observation_filters(api, data, params, expected):
     assert [r["key"] for r in rows] == expected
 
 
-def test_malformed_dimension_filter_is_400(api, data):
-    response = api.get(url("observation-list"), {"dim": "akmola"}, HTTP_ACCEPT_LANGUAGE="en")
+@pytest.mark.parametrize(
+    "dim",
+    [
+        "akmola",
+        "region:akmola,region:almaty",  # a dimension twice
+        ",".join(f"d{i}:v" for i in range(7)),  # more dimensions than any cell has
+        "region:akmola'; --",
+    ],
+)
+def test_malformed_dimension_filter_is_400(api, data, dim):
+    response = api.get(url("observation-list"), {"dim": dim}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "dim" in response.json()
 

@@ -768,3 +768,17 @@ def test_openapi_schema_generates_and_validates_without_warnings(tmp_path):
 def test_dates_are_iso(api, measure):
     Measure.objects.filter(pk=measure.pk).update(start_date=dt.date(2016, 1, 1))
     assert api.get(url("measure-detail", measure.key)).json()["start_date"] == "2016-01-01"
+
+
+def test_a_nul_character_in_a_natural_key_is_a_400_not_a_crash(client, author, measure):
+    client.force_login(author)
+    response = client.post(
+        "/api/v1/change-requests/",
+        {
+            "target_type": "measure",
+            "target": measure.key,
+            "payload": {"organizations": ["M\x00H"]},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400

@@ -92,12 +92,12 @@ def test_diff_of_an_open_change_against_the_live_record(
 def test_diff_shows_choice_labels_and_fields_changed_meanwhile(
     approved_sequence, author, colleague, reviewer, measure, propose
 ):
-    stale = propose(measure, {"status": "implemented"})
+    stale = propose(measure, {"status": "discontinued"})
     newer = propose(measure, {"progress": 90, "status": "in_progress"}, by=colleague)
     services.change_request_approve(cr_id=newer.pk, by=reviewer)
     rows = {row["field"]: row for row in change_request_diff(stale)}
     assert set(rows) == {"status", "progress"}
-    assert rows["status"]["proposed_display"] == "Implemented"
+    assert rows["status"]["proposed_display"] == "Discontinued"
     assert rows["status"]["base_display"] == "Delayed"
     assert rows["status"]["live_display"] == "In progress"
     assert rows["status"]["changed_meanwhile"]

@@ -258,7 +258,12 @@ def approve(target, payload: dict, *, by, decider, **kwargs):
 def test_an_approved_change_survives_a_reload(mini, reviewer, administrator):
     load_crpd(mini)
     measure = Measure.objects.get(key="m:09:01")
-    approve(measure, {"progress": 50}, by=reviewer, decider=administrator)
+    approve(
+        measure,
+        {"progress": 50, "status": "in_progress", "completed_date": None},
+        by=reviewer,
+        decider=administrator,
+    )
     history = measure.history.count()
     out = io.StringIO()
     result = load_crpd(mini)
@@ -323,7 +328,12 @@ def test_a_record_an_approved_change_targets_is_kept_even_if_its_version_was_not
     load_crpd(mini)
     citation = Citation.objects.get(key="c:166:1")
     measure = Measure.objects.get(key="m:09:01")
-    approve(measure, {"progress": 50}, by=reviewer, decider=administrator)
+    approve(
+        measure,
+        {"progress": 50, "status": "in_progress", "completed_date": None},
+        by=reviewer,
+        decider=administrator,
+    )
     Measure.objects.filter(pk=measure.pk).update(version=1)  # a writer that forgot the bump
     result = load_crpd(mini)
     assert Measure.objects.get(pk=measure.pk).progress == 50

@@ -218,6 +218,12 @@ def test_an_on_track_observation_needs_no_explanation(author, tracked):
         ("lower", [(2016, 60), (2018, 58)], None, ProgressStatus.OFF_TRACK),
         ("lower", [(2016, 60), (2020, 15)], None, ProgressStatus.ACHIEVED),
         ("none", [(2016, 10)], None, ProgressStatus.NO_DATA),
+        # The final target's year has come without meeting it.
+        ("higher", [(2016, 10), (2030, 40)], None, ProgressStatus.OFF_TRACK),
+        ("higher", [(2031, 40), (2032, 45)], None, ProgressStatus.OFF_TRACK),
+        # A year past the latest observation, with the final target still ahead: unknown.
+        ("higher", [(2016, 10)], 2019, ProgressStatus.NO_DATA),
+        ("lower", [(2016, 60)], 2025, ProgressStatus.NO_DATA),
     ],
 )
 def test_progress_status(direction, observations, year, expected):
@@ -231,9 +237,127 @@ def test_progress_status(direction, observations, year, expected):
     )
 
 
+def test_a_target_in_the_baseline_year_is_not_dropped_from_the_path():
+    # First value 10 in 2025 against a 2025 target of 50: missed, not "on track" on a flat path.
+    status = progress_status(
+        direction="higher", targets=[(2025, Decimal(50))], observations=[(2025, Decimal(10))]
+    )
+    assert status == ProgressStatus.OFF_TRACK
+
+
+def test_a_value_exactly_on_the_path_at_stored_precision_is_on_track():
+    # 0 (2020) to 100 (2023) expects 33.3333… in 2021; 33.3333 is the most a value can store.
+    status = progress_status(
+        direction="higher",
+        targets=[(2023, Decimal(100))],
+        observations=[(2020, Decimal(0)), (2021, Decimal("33.3333"))],
+    )
+    assert status == ProgressStatus.ON_TRACK
+
+
 def test_target_path_interpolates_linearly_and_is_flat_beyond_its_ends():
     path = [(2016, Decimal(10)), (2019, Decimal(20)), (2030, Decimal(50))]
     assert expected_value(path, 2015) == 10
     assert expected_value(path, 2019) == 20
     assert round(expected_value(path, 2018), 2) == Decimal("16.67")
     assert expected_value(path, 2035) == 50
+
+
+def test_correcting_the_baseline_so_that_today_is_off_track_needs_an_explanation(author, tracked):
+    # 17 in 2018 is on the path from 10 (2016) to 20 (2019); with the 2016 baseline corrected to
+    # 19 the path expects 19.67 in 2018, and the indicator is off track today.
+    f.ObservationFactory(
+        indicator=tracked,
+        period_start=dt.date(2018, 1, 1),
+        period_end=dt.date(2018, 12, 31),
+        value=Decimal(17),
+        source_annex="annex2:row 1",
+    )
+    baseline = tracked.observations.get(period_end=dt.date(2016, 12, 31))
+    cr = services.change_request_create(by=author, target=baseline, payload={"value": "19"})
+    with translation.override("en"):
+        errors = _errors(lambda: services.change_request_submit(cr_id=cr.pk, by=author))
+    assert "off its target path" in errors["explanation"][0]
+    assert ChangeRequest.objects.get().status == "draft"
+    services.change_request_update_draft(
+        cr_id=cr.pk, by=author, explanation="The 2016 survey was re-weighted."
+    )
+    assert services.change_request_submit(cr_id=cr.pk, by=author).status == "submitted"
+
+
+def test_disaggregated_cells_do_not_count_towards_progress(tracked):
+    from indicators.progress import indicator_progress
+
+    region = f.DimensionValueFactory()
+    cell = f.ObservationFactory(
+        indicator=tracked,
+        period_start=dt.date(2018, 1, 1),
+        period_end=dt.date(2018, 12, 31),
+        value=Decimal(1),  # one region's figure, far below the national path
+        dims_key="region=akmola",
+        source_annex="annex1:Ақмола",
+    )
+    cell.dimension_values.add(region)
+    assert indicator_progress(tracked) == ProgressStatus.ON_TRACK  # the 2016 total only
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"start_date": 2020},
+        {"start_date": ["2020-01-01"]},
+        {"title_kk": {"a": 1}},
+        {"progress": True},
+        {"organizations": "MH"},
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_refused_by_field(author, measure, payload):
+    (name,) = payload
+    errors = _errors(
+        lambda: services.change_request_create(by=author, target=measure, payload=payload)
+    )
+    assert name in errors
+    assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"status": "implemented", "progress": 40}, "progress"),
+        ({"status": "planned", "completed_date": "2016-05-01"}, "completed_date"),
+    ],
+)
+def test_status_progress_and_completion_must_agree(author, measure, payload, field):
+    errors = _errors(
+        lambda: services.change_request_create(by=author, target=measure, payload=payload)
+    )
+    assert field in errors
+    assert not ChangeRequest.objects.exists()
+
+
+def test_an_implemented_measure_at_100_with_its_completion_date_is_accepted(author, measure):
+    payload = {"status": "implemented", "progress": 100, "completed_date": "2016-05-01"}
+    assert services.change_request_create(by=author, target=measure, payload=payload).pk
+
+
+def test_a_value_by_a_dimension_the_series_does_not_have_is_refused(author, indicator):
+    region = f.DimensionFactory(code="region")
+    sex = f.DimensionFactory(code="sex", name_kk="Жынысы")
+    indicator.dimensions.set([region])
+    female = f.DimensionValueFactory(dimension=sex, code="female")
+    akmola = f.DimensionValueFactory(dimension=region, code="akmola")
+    errors = _errors(
+        lambda: services.change_request_create(
+            by=author,
+            target_model=Observation,
+            payload=_observation(indicator, dimension_values=[female.pk]),
+        )
+    )
+    assert "dimension_values" in errors
+    assert not ChangeRequest.objects.exists()
+    cr = services.change_request_create(
+        by=author,
+        target_model=Observation,
+        payload=_observation(indicator, dimension_values=[akmola.pk]),
+    )
+    assert cr.payload["dimension_values"] == [akmola.pk]

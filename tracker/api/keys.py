@@ -47,6 +47,9 @@ def field_codec(model: type[models.Model], name: str) -> KeyCodec:
     def normalize(value: Any) -> Any:
         if value is None or value == "" or isinstance(value, bool | dict | list):
             raise ValueError(value)
+        # PostgreSQL cannot even compare a text with a NUL in it: no key has one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(value)
         try:
             return model_field.to_python(value)
         except ValidationError:
