@@ -344,7 +344,18 @@ class _Writer:
             return
         manager = getattr(obj, name)
         wanted = {t.pk for t in targets}
-        current = set(manager.values_list("pk", flat=True)) if obj.pk else set()
+        if self.created_now(obj):
+            # A record created by this load: its links are part of its creation, so they get no
+            # history row of their own (one per record and link kind made the first load twice
+            # as slow); the record's creation row and the fixtures are its provenance.
+            if wanted:
+                obj.skip_history_when_saving = True
+                try:
+                    manager.add(*wanted)
+                finally:
+                    del obj.skip_history_when_saving
+            return
+        current = set(manager.values_list("pk", flat=True))
         if wanted != current:
             manager.set(wanted)
             if current:

@@ -441,3 +441,11 @@ def test_a_removed_alias_and_a_removed_parent_are_removed_on_reload(mini):
     history = Organization.history.count() + LegalAct.history.count()
     assert load_crpd(mini).changed == 0
     assert Organization.history.count() + LegalAct.history.count() == history
+
+
+def test_a_first_load_writes_one_history_row_per_record_with_its_links(mini):
+    load_crpd(mini)
+    measure = Measure.objects.get(key="m:09:01")
+    assert measure.history.count() == 1  # its creation; its links are part of it
+    assert [o.code for o in measure.organizations.all()] == ["MLSPP"]
+    assert measure.legal_basis.count() == 1
