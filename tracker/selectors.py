@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .editing import EditSpec, Values, serialize, spec_for
 from .models import (
@@ -197,11 +197,21 @@ def article_status_breakdown() -> dict[int, dict[str, int]]:
     return breakdown
 
 
+def measure_text_q(text: str) -> Q:
+    """A measure whose key, title (any language) or description contains `text`: the one
+    definition of measure search for the pages and the API."""
+    return (
+        Q(key__icontains=text)
+        | Q(title_kk__icontains=text)
+        | Q(title_ru__icontains=text)
+        | Q(title_en__icontains=text)
+        | Q(description_kk__icontains=text)
+    )
+
+
 def measure_list(*, filters: dict[str, Any] | None = None) -> QuerySet:
     """Live measures for the public list, filtered by article, organisation, status, kind and a
     text search; responsible organisations and articles prefetched for the rows."""
-    from django.db.models import Q
-
     from .models import Measure
 
     filters = filters or {}
@@ -215,14 +225,7 @@ def measure_list(*, filters: dict[str, Any] | None = None) -> QuerySet:
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("q"):
-        text = filters["q"]
-        qs = qs.filter(
-            Q(title_kk__icontains=text)
-            | Q(title_ru__icontains=text)
-            | Q(title_en__icontains=text)
-            | Q(description_kk__icontains=text)
-            | Q(key__icontains=text)
-        )
+        qs = qs.filter(measure_text_q(filters["q"]))
     if filters.get("article") or filters.get("organization"):
         qs = qs.distinct()
     return qs.order_by("key")

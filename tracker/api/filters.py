@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters as df
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tracker.models import (
     Article,
@@ -23,6 +23,7 @@ from tracker.models import (
     OrganizationKind,
     ReportParagraph,
 )
+from tracker.selectors import measure_text_q
 
 
 class ArticleFilter(df.FilterSet):
@@ -85,14 +86,9 @@ class MeasureFilter(df.FilterSet):
         fields = ["article", "organization", "status", "kind", "needs_review", "search"]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Every word must occur somewhere, in any order.
         for word in value.split():
-            queryset = queryset.filter(
-                Q(key__icontains=word)
-                | Q(title_kk__icontains=word)
-                | Q(title_ru__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(description_kk__icontains=word)
-            )
+            queryset = queryset.filter(measure_text_q(word))
         return queryset
 
 
