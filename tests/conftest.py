@@ -18,3 +18,11 @@ def reviewer(db):
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()

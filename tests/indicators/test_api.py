@@ -7,29 +7,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
-from rest_framework.test import APIClient
 
 from indicators.models import Observation, Placement
 from tests import factories as f
+from tests.api_client import as_user, url
 from tracker.models import ChangeRequest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories as f
+from tests.api_client import as_user, url
 from tracker import services
 from tracker.models import (
     ChangeRequest,
@@ -27,21 +27,6 @@ from tracker.models import (
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 def snapshot(cr: ChangeRequest) -> tuple:
