@@ -31,12 +31,14 @@ run: venv
 	$(BIN)/python manage.py create_demo_accounts
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-## make test: the whole suite against real PostgreSQL and Redis, plus lint and migration checks.
+## make test: the whole suite against real PostgreSQL and Redis, plus lint, import-layer and
+## migration checks.
 test: dev-venv
 	$(BIN)/python -m scripts.wait_for_services "$(PG_URL)" "$(REDIS_URL)"
 	DATABASE_URL="$(PG_URL)" $(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)/14" CELERY_RESULT_BACKEND="$(REDIS_URL)/15" \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -50,6 +52,7 @@ bench: dev-venv
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 messages: dev-venv
 	$(BIN)/python manage.py makemessages -l kk -l ru --no-obsolete --ignore=.venv --ignore=var

@@ -5,16 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("tracker.api.urls")),
+    path("api/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
-    path("healthz", include("tracker.health_urls")),
+    path("healthz", include("web.health_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("indicators/", include("indicators.urls")),
-    path("", include("tracker.urls")),
+    path("indicators/", include("web.indicators.urls")),
+    path("", include("web.tracker.urls")),
     prefix_default_language=True,
 )
 # Uploaded evidence is never served straight from MEDIA_ROOT, not even in development: only the

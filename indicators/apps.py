@@ -10,7 +10,6 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from indicators.editing import register_observation
 
-        # tracker's workflow and API handle observations without importing indicators
-        # (tracker ← indicators): indicators registers its edit spec and its natural keys.
+        # tracker's workflow handles observations without importing indicators
+        # (tracker ← indicators): indicators registers its edit spec.
         register_observation()
-        import indicators.api.keys  # noqa: F401

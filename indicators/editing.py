@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tracker.editing import EditSpec, Values, register
+from tracker.workflow.specs import EditSpec, Values, register
 
 from .models import Indicator, Observation, Unit, dims_key_for
 from .progress import ProgressStatus, indicator_progress

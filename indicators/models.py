@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.common.models import Provenance, Versioned
 from tracker.models import Article, LegalAct, Organization, ReportParagraph, localized
-from tracker.models.base import Provenance, Versioned
 
 
 class Programme(Provenance):

@@ -21,7 +21,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tracker.loading import load_crpd  # noqa: E402
+from ingest.loading import load_crpd  # noqa: E402
 from tracker.models import User  # noqa: E402
 
 PAGES = [

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from indicators import models as im
 from tracker import models as tm
-from tracker.roles import ADMINISTRATOR, EDITOR, REVIEWER
+from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -5,8 +5,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
+from ingest.tasks import data_summary
 from tests import factories as f
-from tracker.tasks import data_summary
 
 
 @pytest.mark.celery_worker

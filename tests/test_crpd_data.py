@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from indicators.models import Indicator, Observation, Programme, Target
-from tracker.loading import load_crpd, read_bundle
+from ingest.loading import load_crpd, read_bundle
 from tracker.models import (
     Article,
     Citation,

@@ -38,7 +38,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
-from tracker.tasks import data_summary
+from ingest.tasks import data_summary
 response = Client().get("/kk/")
 print("ENGINE", connection.vendor)
 print("STATUS", response.status_code)

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import notifications, services
 from .models import (
     Article,
     ChangeRequest,
@@ -25,7 +24,9 @@ from .models import (
     TechnicalAid,
     User,
 )
-from .workflow import TransitionNotAllowed
+from .outbox import services as notifications
+from .workflow import services
+from .workflow.transitions import TransitionNotAllowed
 
 admin.site.site_header = _("CRPD compliance tracker")
 admin.site.site_title = _("CRPD tracker")

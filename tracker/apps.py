@@ -9,7 +9,14 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tracker.roles import ensure_role_groups
+        from tracker.law.editing import register_legal_act
+        from tracker.measures.editing import register_measure
+        from tracker.measures.legal_basis import legal_basis_changed
+        from tracker.organisations.roles import ensure_role_groups
+
+        register_measure()
+        # An amended or repealed act puts the measures citing it up for review.
+        register_legal_act(after_apply=legal_basis_changed)
 
         # Groups need the permissions, which exist only after every app has migrated.
         post_migrate.connect(ensure_role_groups, dispatch_uid="tracker.ensure_role_groups")

@@ -2,15 +2,9 @@ import logging
 
 from celery import shared_task
 
-from . import notifications, selectors
+from .outbox import services as notifications
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task
-def data_summary() -> dict[str, int]:
-    """Counts of the loaded records; used by health checks of the worker and by reports."""
-    return selectors.data_summary()
 
 
 @shared_task

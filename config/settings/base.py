@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_celery_results",
     "tracker",
     "indicators",
+    "ingest",
+    "web",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +142,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "tracker.mail.EmlFileBackend"
+    EMAIL_BACKEND = "tracker.outbox.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Seconds per SMTP socket operation: a hung mail server must not hold a worker indefinitely.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))

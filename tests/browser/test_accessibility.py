@@ -10,7 +10,7 @@ import pytest
 
 from indicators.models import Placement
 from tests import factories as f
-from tracker import services
+from tracker.workflow import services
 
 from .conftest import axe_violations, sign_in
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests import factories as f
-from tracker import services, tasks
+from tracker import tasks
+from tracker.workflow import services
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 
 from tests import factories as f
 from tests.api_client import as_user, url
-from tracker import services
 from tracker.models import (
     ChangeRequest,
     Evidence,
@@ -23,6 +22,7 @@ from tracker.models import (
     MeasureStatus,
     ReviewEvent,
 )
+from tracker.workflow import services
 
 pytestmark = pytest.mark.django_db
 

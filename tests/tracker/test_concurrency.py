@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from tests import factories as f
-from tracker import services
 from tracker.models import ChangeRequest, Measure, ReviewEvent, User
-from tracker.workflow import TransitionNotAllowed
+from tracker.workflow import services
+from tracker.workflow.transitions import TransitionNotAllowed
 
 N = 8
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from tracker import services
 from tracker.models import Evidence
+from tracker.workflow import evidence, services
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +50,10 @@ def draft(author, measure, propose, settings, tmp_path):
 def test_accepted_types_are_stored_with_the_sniffed_content_type(author, draft, name):
     content, content_type = FILES[name]
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    evidence = services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
-    assert (evidence.original_name, evidence.content_type) == (name, content_type)
-    assert evidence.size == len(content)
-    with evidence.file.open("rb") as stored:
+    attached = evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
+    assert (attached.original_name, attached.content_type) == (name, content_type)
+    assert attached.size == len(content)
+    with attached.file.open("rb") as stored:
         assert stored.read() == content
     assert draft.events.last().comment == name
 
@@ -74,7 +74,7 @@ def test_accepted_types_are_stored_with_the_sniffed_content_type(author, draft, 
 def test_refused_files_leave_nothing_behind(author, draft, name, content, tmp_path):
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError) as exc:
-        services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
+        evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
     assert "file" in exc.value.message_dict
     assert not Evidence.objects.exists()
     assert draft.events.count() == 1
@@ -82,24 +82,24 @@ def test_refused_files_leave_nothing_behind(author, draft, name, content, tmp_pa
 
 
 def test_files_over_ten_megabytes_are_refused(author, draft):
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.MAX_EVIDENCE_BYTES))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (evidence.MAX_EVIDENCE_BYTES))
     with translation.override("en"), pytest.raises(ValidationError) as exc:
-        services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=big)
+        evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=big)
     assert "10 MB" in exc.value.message_dict["file"][0]
-    exact = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * (services.MAX_EVIDENCE_BYTES - 5))
-    services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=exact)
+    exact = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * (evidence.MAX_EVIDENCE_BYTES - 5))
+    evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=exact)
 
 
 def test_evidence_cannot_be_added_once_submitted(author, draft):
     services.change_request_submit(cr_id=draft.pk, by=author)
     with pytest.raises(PermissionDenied):
-        services.evidence_attach(
+        evidence.evidence_attach(
             cr_id=draft.pk, by=author, uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
         )
 
 
 def test_a_path_in_the_file_name_is_dropped(author, draft):
     upload = SimpleUploadedFile("../../etc/order 1.pdf", b"%PDF-1.4 x")
-    evidence = services.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
-    assert evidence.original_name == "order 1.pdf"
-    assert evidence.file.name.startswith(f"evidence/{draft.pk}/order_1")
+    attached = evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=upload)
+    assert attached.original_name == "order 1.pdf"
+    assert attached.file.name.startswith(f"evidence/{draft.pk}/order_1")

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests import factories as f
-from tracker import services
-from tracker.selectors import change_request_diff, evidence_for_record, record_history
+from tracker.workflow import evidence, services
+from tracker.workflow.selectors import change_request_diff, evidence_for_record, record_history
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_evidence_of_approved_changes_stays_with_the_record(
 
     settings.MEDIA_ROOT = tmp_path
     cr = propose(measure, {"progress": 70}, submit=False)
-    services.evidence_attach(
+    evidence.evidence_attach(
         cr_id=cr.pk,
         by=author,
         uploaded_file=SimpleUploadedFile("order.pdf", b"%PDF-1.7\n...", "application/pdf"),

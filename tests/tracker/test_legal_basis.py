@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests import factories as f
-from tracker import notifications, services
 from tracker.models import DataFlag, LegalAct, Measure, Notification
+from tracker.outbox import services as notifications
+from tracker.workflow import services
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,10 @@ from django.utils.timezone import localtime, now
 
 from config.celery import app
 from tests import factories as f
-from tracker import notifications, services, tasks
+from tracker import tasks
 from tracker.models import Notification
+from tracker.outbox import services as notifications
+from tracker.workflow import services
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories as f
-from tracker import permissions, services
+from tracker import rules as permissions
 from tracker.models import ChangeRequest, Evidence, LegalAct, Measure, ReviewEvent, User
+from tracker.workflow import evidence, services
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def _do(action: str, w: World) -> None:
             services.change_request_rebase(cr_id=cr_id, by=by)
         case "attach_evidence":
             upload = SimpleUploadedFile("order.pdf", PDF, content_type="application/pdf")
-            services.evidence_attach(cr_id=cr_id, by=by, uploaded_file=upload)
+            evidence.evidence_attach(cr_id=cr_id, by=by, uploaded_file=upload)
         case "approve":
             services.change_request_approve(cr_id=cr_id, by=by)
         case "return":

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from tests import factories as f
 from tracker.models import User
-from tracker.roles import ADMINISTRATOR, EDITOR, REVIEWER
+from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils import translation
 from indicators.models import Observation
 from indicators.progress import ProgressStatus, expected_value, progress_status
 from tests import factories as f
-from tracker import services
 from tracker.models import ChangeRequest, LegalAct, Measure
+from tracker.workflow import services
 
 pytestmark = pytest.mark.django_db
 

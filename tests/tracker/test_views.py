@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests import factories as f
-from tracker import services
 from tracker.models import (
     ChangeRequest,
     ChangeStatus,
@@ -23,6 +22,7 @@ from tracker.models import (
     Measure,
     MeasureStatus,
 )
+from tracker.workflow import evidence, services
 
 pytestmark = pytest.mark.django_db
 
@@ -619,7 +619,7 @@ def test_needs_review_measure_is_shown_as_a_note(client, measure):
 def test_another_ministry_cannot_open_a_draft_or_its_evidence(client, author, measure, propose):
 
     cr = propose(measure, {"progress": 70}, submit=False)
-    evidence = services.evidence_attach(
+    attached = evidence.evidence_attach(
         cr_id=cr.pk,
         by=author,
         uploaded_file=SimpleUploadedFile("order.pdf", b"%PDF-1.4 order"),
@@ -627,10 +627,10 @@ def test_another_ministry_cannot_open_a_draft_or_its_evidence(client, author, me
     outsider = f.UserFactory(editor=True, organization=f.OrganizationFactory(code="MES"))
     client.force_login(outsider)
     assert client.get(url("tracker:change-request-detail", cr.pk)).status_code == 403
-    assert client.get(url("tracker:evidence-download", evidence.pk)).status_code == 403
+    assert client.get(url("tracker:evidence-download", attached.pk)).status_code == 403
     client.force_login(author)
     assert client.get(url("tracker:change-request-detail", cr.pk)).status_code == 200
-    assert client.get(url("tracker:evidence-download", evidence.pk)).status_code == 200
+    assert client.get(url("tracker:evidence-download", attached.pk)).status_code == 200
 
 
 def test_uploaded_files_are_not_served_from_media(client, author, measure, propose, settings):
@@ -641,7 +641,7 @@ def test_uploaded_files_are_not_served_from_media(client, author, measure, propo
     import config.urls
 
     cr = propose(measure, {"progress": 70}, submit=False)
-    evidence = services.evidence_attach(
+    attached = evidence.evidence_attach(
         cr_id=cr.pk, by=author, uploaded_file=SimpleUploadedFile("order.pdf", b"%PDF-1.4 x")
     )
     # The URLconf as `make run` builds it (DEBUG on), where media used to be served statically.
@@ -649,7 +649,7 @@ def test_uploaded_files_are_not_served_from_media(client, author, measure, propo
     importlib.reload(config.urls)
     clear_url_caches()
     try:
-        assert client.get("/" + settings.MEDIA_URL + evidence.file.name).status_code == 404
+        assert client.get("/" + settings.MEDIA_URL + attached.file.name).status_code == 404
     finally:
         settings.DEBUG = False
         importlib.reload(config.urls)

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from indicators.models import Observation
 from tests import factories as f
-from tracker import services
 from tracker.models import ChangeRequest, ChangeStatus, LegalAct, Measure, ReviewEvent
 from tracker.models import ChangeStatus as S
-from tracker.selectors import change_request_diff
-from tracker.workflow import TRANSITIONS, Action, TransitionNotAllowed, next_status
+from tracker.workflow import services
+from tracker.workflow.selectors import change_request_diff
+from tracker.workflow.transitions import TRANSITIONS, Action, TransitionNotAllowed, next_status
 
 pytestmark = pytest.mark.django_db
 

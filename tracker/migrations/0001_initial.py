@@ -5,7 +5,7 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import tracker.models.changes
+import tracker.workflow.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -464,7 +464,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=tracker.models.changes.evidence_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=tracker.workflow.models.evidence_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=120, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size, bytes')),

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.models import Organization
-from tracker.roles import ADMINISTRATOR, EDITOR, REVIEWER
+from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
 
 # Two editors at different ministries, the focal point's reviewer and an administrator: enough to
 # walk the whole workflow, including the refusal to edit another organisation's measures.

@@ -1,0 +1,319 @@
+"""API v1 views: the public read-only endpoints over approved data, and the change-request workflow.
+
+Thin callers: reads are querysets and selectors, every write is a workflow service. Sessions are the
+only authentication (with CSRF on writes); the public endpoints need none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.errors import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, DomainErrorsMixin
+from api.keys import joined_codecs, payload_from_api, resolve, target_types
+from tracker.models import (
+    Article,
+    ChangeRequest,
+    Citation,
+    DataFlag,
+    LegalAct,
+    LegalActAlias,
+    Measure,
+    Organization,
+    ReportParagraph,
+)
+from tracker.workflow import evidence, services
+from tracker.workflow.specs import spec_for
+
+from . import filters
+from . import serializers as s
+from .selectors import change_request_details, change_requests_visible_to, record_history_for_api
+
+# Keys contain dots (`kz:norm:3.01-05-2001`), which DRF's default lookup pattern refuses.
+KEY_PATTERN = r"[^/]+"
+
+
+class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approved, live data for anyone (CRPD art. 4(3), 33(3)); writing needs an account and is
+    done through change requests, never here."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+
+class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+
+class ArticleViewSet(PublicViewSet):
+    queryset = Article.objects.order_by("number")
+    serializer_class = s.ArticleSerializer
+    filterset_class = filters.ArticleFilter
+    lookup_field = "number"
+
+
+class ParagraphViewSet(PublicViewSet):
+    queryset = (
+        ReportParagraph.objects.select_related("article")
+        .prefetch_related("convention_articles")
+        .order_by("number")
+    )
+    serializer_class = s.ParagraphSerializer
+    filterset_class = filters.ParagraphFilter
+    lookup_field = "number"
+
+
+class OrganizationViewSet(PublicViewSet):
+    queryset = Organization.objects.select_related("parent").order_by("code")
+    serializer_class = s.OrganizationSerializer
+    filterset_class = filters.OrganizationFilter
+    lookup_field = "code"
+    lookup_value_regex = KEY_PATTERN
+
+
+class LegalActViewSet(PublicViewSet):
+    queryset = (
+        LegalAct.objects.select_related("issuing_organization")
+        .prefetch_related(
+            Prefetch("aliases", queryset=LegalActAlias.objects.order_by("pk")),
+            Prefetch("source_paragraphs", queryset=ReportParagraph.objects.order_by("number")),
+        )
+        .order_by("act_type", "adopted", "key")
+    )
+    serializer_class = s.LegalActSerializer
+    filterset_class = filters.LegalActFilter
+    lookup_field = "key"
+    lookup_value_regex = KEY_PATTERN
+
+
+class CitationViewSet(PublicViewSet):
+    queryset = Citation.objects.select_related("act", "paragraph", "crpd_article").order_by("key")
+    serializer_class = s.CitationSerializer
+    filterset_class = filters.CitationFilter
+    lookup_field = "key"
+    lookup_value_regex = KEY_PATTERN
+
+
+class MeasureViewSet(PublicViewSet):
+    queryset = Measure.objects.prefetch_related(
+        Prefetch("articles", queryset=Article.objects.order_by("number")),
+        Prefetch("organizations", queryset=Organization.objects.order_by("code")),
+        Prefetch("source_paragraphs", queryset=ReportParagraph.objects.order_by("number")),
+        Prefetch("legal_basis", queryset=Citation.objects.order_by("key")),
+    ).order_by("key")
+    serializer_class = s.MeasureSerializer
+    filterset_class = filters.MeasureFilter
+    lookup_field = "key"
+    lookup_value_regex = KEY_PATTERN
+
+    def get_queryset(self) -> QuerySet[Measure]:
+        if self.action == "history":
+            return Measure.objects.all()
+        return super().get_queryset()
+
+    @extend_schema(
+        summary="Approved changes of a measure",
+        description="Oldest first: who proposed and approved each change, when, why, and each "
+        "field's value before and after (related records by natural key).",
+        filters=False,
+        responses=s.HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request: Request, key: str) -> Response:
+        entries = record_history_for_api(self.get_object())
+        return Response(s.HistoryEntrySerializer(entries, many=True).data)
+
+
+class DataFlagViewSet(PublicListViewSet):
+    serializer_class = s.DataFlagSerializer
+    filterset_class = filters.DataFlagFilter
+
+    def get_queryset(self) -> QuerySet[DataFlag]:
+        return (
+            DataFlag.objects.select_related("content_type")
+            .prefetch_related(
+                # Flagged records by natural key: one query per kind of record.
+                GenericPrefetch("target", [codec.queryset() for codec in joined_codecs()])
+            )
+            .order_by("content_type_id", "object_id", "pk")
+        )
+
+
+# The workflow ----------------------------------------------------------------------------------
+
+_ERRORS = {400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+def _decision(summary: str, *, request: type | None = None, created: bool = False) -> Any:
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses={
+            (201 if created else 200): s.ChangeRequestSerializer,
+            **_ERRORS,
+        },
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Change requests you may see",
+        description="Your organisation's change requests; for reviewers also the submitted "
+        "queue and what they decided.",
+    ),
+    retrieve=extend_schema(
+        summary="One change request with its diff, review events and evidence",
+        responses={200: s.ChangeRequestSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
+)
+class ChangeRequestViewSet(
+    DomainErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Proposed changes to measures, observations and legal acts, and their review."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ChangeRequestSerializer
+    filterset_class = filters.ChangeRequestFilter
+
+    def get_queryset(self) -> QuerySet[ChangeRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return ChangeRequest.objects.none()
+        return change_requests_visible_to(self.request.user)
+
+    def _respond(self, cr_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+        cr = self.get_queryset().get(pk=cr_id)
+        context = {**self.get_serializer_context(), "details": {cr.pk: change_request_details(cr)}}
+        return Response(s.ChangeRequestSerializer(cr, context=context).data, status=status_code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object().pk)
+
+    def _commented(self, request: Request, service: Callable[..., ChangeRequest]) -> Response:
+        """An action that takes the actor's comment: withdraw, approve, return, reject."""
+        cr = self.get_object()
+        comment = _valid(s.CommentSerializer, request)["comment"]
+        service(cr_id=cr.pk, by=request.user, comment=comment)
+        return self._respond(cr.pk)
+
+    @_decision("Propose a change (a draft)", request=s.ChangeRequestCreateSerializer, created=True)
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ChangeRequestCreateSerializer, request)
+        model = target_types()[data["target_type"]]
+        target = None
+        if data.get("target") not in (None, ""):
+            target = resolve(model, data["target"])
+            if target is None:
+                return Response(
+                    {"target": [_no_such_record(model, data["target"])]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        cr = services.change_request_create(
+            by=request.user,
+            target=target,
+            target_model=None if target is not None else model,
+            payload=payload_from_api(spec_for(model), data["payload"]),
+            summary=data["summary"],
+            explanation=data["explanation"],
+        )
+        return self._respond(cr.pk, status_code=status.HTTP_201_CREATED)
+
+    @_decision("Change a draft or returned change request", request=s.ChangeRequestUpdateSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        cr = self.get_object()
+        data = _valid(s.ChangeRequestUpdateSerializer, request)
+        payload = data.get("payload")
+        if payload is not None:
+            payload = payload_from_api(spec_for(cr.target_type.model_class()), payload)
+        services.change_request_update_draft(
+            cr_id=cr.pk,
+            by=request.user,
+            payload=payload,
+            summary=data.get("summary"),
+            explanation=data.get("explanation"),
+        )
+        return self._respond(cr.pk)
+
+    @_decision("Submit for review")
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        cr = self.get_object()
+        services.change_request_submit(cr_id=cr.pk, by=request.user)
+        return self._respond(cr.pk)
+
+    @_decision("Withdraw (the author)", request=s.CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        return self._commented(request, services.change_request_withdraw)
+
+    @_decision("Approve and apply to the live record (a reviewer)", request=s.CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._commented(request, services.change_request_approve)
+
+    @_decision("Return to the author for changes (comment required)", request=s.CommentSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        return self._commented(request, services.change_request_return)
+
+    @_decision("Reject (comment required)", request=s.CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._commented(request, services.change_request_reject)
+
+    @_decision("Rebase on the live version after a conflict")
+    @action(detail=True, methods=["post"])
+    def rebase(self, request: Request, pk: str) -> Response:
+        cr = self.get_object()
+        services.change_request_rebase(cr_id=cr.pk, by=request.user)
+        return self._respond(cr.pk)
+
+    @_decision(
+        "Propose undoing an approved change (a new draft)",
+        request=s.RevertSerializer,
+        created=True,
+    )
+    @action(detail=True, methods=["post"])
+    def revert(self, request: Request, pk: str) -> Response:
+        cr = self.get_object()
+        summary = _valid(s.RevertSerializer, request)["summary"]
+        revert = services.change_request_revert(cr_id=cr.pk, by=request.user, summary=summary)
+        return self._respond(revert.pk, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Attach an evidence file (PDF, DOCX, XLSX, PNG or JPEG, up to 10 MB)",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer, **_ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request: Request, pk: str) -> Response:
+        cr = self.get_object()
+        upload = _valid(s.EvidenceUploadSerializer, request)["file"]
+        attached = evidence.evidence_attach(cr_id=cr.pk, by=request.user, uploaded_file=upload)
+        return Response(s.EvidenceSerializer(attached).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _no_such_record(model: type, key: Any) -> str:
+    return _("No %(model)s has the key %(keys)s.") % {
+        "model": model._meta.verbose_name,
+        "keys": key,
+    }

@@ -1,0 +1,28 @@
+"""Reads of the Convention's articles for the pages and the API."""
+
+from django.db.models import Count, QuerySet
+
+from tracker.measures.models import Measure
+
+from .models import Article
+
+
+def article_list_with_counts() -> QuerySet[Article]:
+    return Article.objects.annotate(
+        paragraph_count=Count("paragraphs", distinct=True),
+        measure_count=Count("measures", distinct=True),
+    ).order_by("number")
+
+
+def article_status_breakdown() -> dict[int, dict[str, int]]:
+    """Measures per article and status, in one query: {article number: {status: count}}."""
+    rows = (
+        Measure.objects.filter(articles__isnull=False)
+        .values_list("articles__number", "status")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    breakdown: dict[int, dict[str, int]] = {}
+    for number, status, n in rows:
+        breakdown.setdefault(number, {})[status] = n
+    return breakdown

@@ -1,0 +1,197 @@
+"""Reads for pages, the API and reports. Public views see live (approved) data only: drafts live
+in change requests and are never joined in here."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+
+from .models import (
+    ChangeOperation,
+    ChangeRequest,
+    ChangeStatus,
+    Evidence,
+    ReviewAction,
+    ReviewEvent,
+)
+from .specs import EditSpec, Values, serialize, spec_for
+
+# The editorial workflow ------------------------------------------------------------------------
+
+
+def _display_lookup(spec: EditSpec, rows: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
+    """For every relation field in the rows, the str() of each referenced row: one query per
+    field, whatever the number of values."""
+    lookup: dict[str, dict[Any, str]] = {}
+    for row in rows:
+        model_field = spec.model._meta.get_field(row["field"])
+        if not model_field.is_relation:
+            continue
+        ids: set[Any] = set()
+        for key in ("live", "base", "proposed"):
+            value = row[key]
+            ids.update(value if isinstance(value, list) else [value] if value is not None else [])
+        related = model_field.related_model._default_manager.select_related(
+            *spec.display_select_related.get(row["field"], ())
+        )
+        lookup[row["field"]] = {pk: str(obj) for pk, obj in related.in_bulk(ids).items()}
+    return lookup
+
+
+def _display(spec: EditSpec, name: str, value: Any, lookup: dict[str, dict[Any, str]]) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    model_field = spec.model._meta.get_field(name)
+    if name in lookup:
+        names = lookup[name]
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(names.get(v, f"#{v}") for v in values)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def change_request_diff(cr: ChangeRequest) -> list[dict[str, Any]]:
+    """Field by field, for the reviewer: each proposed field and each field that changed on the
+    live record since the change was based on it.
+
+    Rows: field, label, live, base, proposed (payload format), their `*_display` texts, `changed`
+    (the proposal differs from the live value) and `changed_meanwhile` (live differs from base).
+    """
+    spec = spec_for(cr.target_type.model_class())
+    live: Values = {}
+    if cr.target_id is not None:
+        m2m = [n for n in spec.fields if spec.model._meta.get_field(n).many_to_many]
+        target = spec.model._default_manager.prefetch_related(*m2m).filter(pk=cr.target_id).first()
+        live = serialize(spec, target) if target is not None else {}
+    base = cr.base_values if cr.operation == ChangeOperation.UPDATE else {}
+    rows = []
+    for name in spec.fields:
+        proposed = name in cr.payload
+        meanwhile = bool(base) and name in base and base[name] != live.get(name)
+        if not (proposed or meanwhile):
+            continue
+        rows.append(
+            {
+                "field": name,
+                "label": spec.label(name),
+                "live": live.get(name),
+                "base": base.get(name),
+                "proposed": cr.payload.get(name),
+                "changed": proposed and cr.payload[name] != live.get(name),
+                "changed_meanwhile": meanwhile,
+            }
+        )
+    lookup = _display_lookup(spec, rows)
+    for row in rows:
+        for key in ("live", "base", "proposed"):
+            row[f"{key}_display"] = _display(spec, row["field"], row[key], lookup)
+    return rows
+
+
+def record_history(target: models.Model) -> list[dict[str, Any]]:
+    """Every approved change of a record, oldest first: who proposed it, who approved it, when,
+    the approval comment, and each field's value before and after. The public sees this history:
+    earlier return comments and rebase notes stay internal to the change request."""
+    spec = spec_for(type(target))
+    approved = (
+        ChangeRequest.objects.filter(
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=target.pk,
+            status=ChangeStatus.APPROVED,
+        )
+        .select_related("author", "decided_by")
+        .prefetch_related(Prefetch("events", queryset=ReviewEvent.objects.order_by("pk")))
+        .order_by("decided_at", "pk")
+    )
+    entries = []
+    for cr in approved:
+        entries.append(
+            {
+                "change_request": cr,
+                "operation": cr.operation,
+                "proposed_by": cr.author,
+                "approved_by": cr.decided_by,
+                "approved_at": cr.decided_at,
+                "summary": cr.summary,
+                "explanation": cr.explanation,
+                "comments": [
+                    {"action": e.action, "comment": e.comment, "at": e.created_at}
+                    for e in cr.events.all()
+                    if e.comment and e.action == ReviewAction.APPROVE
+                ],
+                "changes": [
+                    {
+                        "field": name,
+                        "label": spec.label(name),
+                        "old": cr.base_values.get(name),
+                        "new": value,
+                    }
+                    for name, value in cr.payload.items()
+                    if cr.base_values.get(name) != value
+                ],
+            }
+        )
+    return entries
+
+
+def evidence_for_record(target: models.Model) -> QuerySet[Evidence]:
+    """The files behind a record: the evidence of its approved change requests."""
+    return (
+        Evidence.objects.filter(
+            change_request__target_type=ContentType.objects.get_for_model(target),
+            change_request__target_id=target.pk,
+            change_request__status=ChangeStatus.APPROVED,
+        )
+        .select_related("change_request", "uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def open_change_requests(*, organization_id: int | None, statuses: list[str]) -> QuerySet:
+    return (
+        ChangeRequest.objects.filter(organization_id=organization_id, status__in=statuses)
+        .select_related("author", "target_type", "organization")
+        .order_by("-updated_at")
+    )
+
+
+def review_queue() -> QuerySet:
+    """Submitted change requests, the longest-waiting first."""
+    return (
+        ChangeRequest.objects.filter(status=ChangeStatus.SUBMITTED)
+        .select_related("author", "target_type", "organization")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def decisions_by(*, user_id: int, limit: int = 20) -> list[ChangeRequest]:
+    return list(
+        ChangeRequest.objects.filter(decided_by_id=user_id)
+        .select_related("author", "target_type", "organization")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def record_history_display(target: models.Model) -> list[dict[str, Any]]:
+    """record_history() with every old and new value as display text (names, not ids)."""
+    spec = spec_for(type(target))
+    entries = record_history(target)
+    # One row per field: _display_lookup fetches each field's related rows in one query.
+    values: dict[str, list[Any]] = {}
+    for entry in entries:
+        for change in entry["changes"]:
+            for value in (change["old"], change["new"]):
+                bucket = values.setdefault(change["field"], [])
+                bucket.extend(value if isinstance(value, list) else [value])
+    rows = [
+        {"field": name, "live": None, "base": None, "proposed": [v for v in vals if v is not None]}
+        for name, vals in values.items()
+    ]
+    lookup = _display_lookup(spec, rows)
+    for entry in entries:
+        for change in entry["changes"]:
+            change["old_display"] = _display(spec, change["field"], change["old"], lookup)
+            change["new_display"] = _display(spec, change["field"], change["new"], lookup)
+    return entries

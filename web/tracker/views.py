@@ -1,0 +1,510 @@
+"""Web pages. Public pages read live (approved) rows only; the workflow pages call the services in
+tracker/workflow/services.py for every write and use tracker/rules.py only to decide which actions
+to offer (the services refuse anything the predicates do not allow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker import rules as permissions
+from tracker.convention.selectors import article_list_with_counts, article_status_breakdown
+from tracker.measures.selectors import measure_list
+from tracker.models import (
+    Article,
+    ChangeOperation,
+    ChangeRequest,
+    ChangeStatus,
+    Citation,
+    DataFlag,
+    Evidence,
+    LegalAct,
+    Measure,
+    MeasureStatus,
+    Organization,
+)
+from tracker.workflow import evidence, services
+from tracker.workflow.selectors import (
+    change_request_diff,
+    decisions_by,
+    open_change_requests,
+    record_history_display,
+    review_queue,
+)
+from tracker.workflow.specs import serialize, spec_for
+from tracker.workflow.transitions import EDITABLE, OPEN, TransitionNotAllowed
+
+from .forms import (
+    CommentForm,
+    EvidenceForm,
+    MeasureFilterForm,
+    add_service_errors,
+    proposal_form_class,
+    proposal_payload,
+)
+
+PAGE_SIZE = 25
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+# Public pages: live data only ------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    breakdown = article_status_breakdown()
+    articles = list(article_list_with_counts())
+    for article in articles:
+        counts = breakdown.get(article.number, {})
+        article.status_counts = [
+            (label, counts[value]) for value, label in MeasureStatus.choices if counts.get(value)
+        ]
+    return render(request, "tracker/dashboard.html", {"articles": articles})
+
+
+def article_detail(request: HttpRequest, number: int) -> HttpResponse:
+    article = get_object_or_404(Article, number=number)
+    measures = article.measures.prefetch_related("organizations").order_by("key")
+    citations = (
+        Citation.objects.filter(crpd_article=article)
+        .select_related("act", "paragraph")
+        .order_by("act__title_kk", "act_id", "key")
+    )
+    return render(
+        request,
+        "tracker/article_detail.html",
+        {
+            "article": article,
+            "measures": measures,
+            "citations": citations,
+            "indicators": article.indicators.select_related("programme").order_by("key"),
+            "paragraphs": article.paragraphs.order_by("number"),
+        },
+    )
+
+
+def measure_list_view(request: HttpRequest) -> HttpResponse:
+    form = MeasureFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(measure_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tracker/measure_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(
+        Measure.objects.prefetch_related(
+            "articles",
+            "organizations",
+            Prefetch("legal_basis", queryset=Citation.objects.select_related("act")),
+            "source_paragraphs",
+            Prefetch("flags", queryset=DataFlag.objects.filter(resolved=False)),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "tracker/measure_detail.html",
+        {
+            "measure": measure,
+            "history": record_history_display(measure),
+            "can_propose": permissions.can_propose(request.user, Measure, target=measure),
+        },
+    )
+
+
+def legal_act_list(request: HttpRequest) -> HttpResponse:
+    acts = LegalAct.objects.annotate(citation_count=Count("citations")).order_by(
+        "act_type", "adopted", "key"
+    )
+    page = Paginator(acts, 50).get_page(request.GET.get("page"))
+    return render(request, "tracker/legal_act_list.html", {"page": page})
+
+
+def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    act = get_object_or_404(
+        LegalAct.objects.select_related("issuing_organization").prefetch_related("aliases"), pk=pk
+    )
+    return render(
+        request,
+        "tracker/legal_act_detail.html",
+        {
+            "act": act,
+            "citations": act.citations.select_related("paragraph", "crpd_article").order_by("key"),
+            "measures": Measure.objects.filter(legal_basis__act=act).distinct().order_by("key"),
+            "can_propose": permissions.can_propose_legal_act(request.user),
+        },
+    )
+
+
+def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if "\x00" in code:  # PostgreSQL refuses such a text outright; no code has one
+        raise Http404
+    organization = get_object_or_404(Organization, code=code)
+    return render(
+        request,
+        "tracker/organization_detail.html",
+        {
+            "organization": organization,
+            "measures": organization.measures.order_by("key"),
+            "indicators": organization.indicators.order_by("key"),
+        },
+    )
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("change_request"), pk=pk)
+    # Evidence of an approved change is part of the public record; anything else is a draft's.
+    if evidence.change_request.status != ChangeStatus.APPROVED:
+        _require_staff(request, evidence.change_request)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+# The workflow ----------------------------------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest, cr: ChangeRequest | None = None) -> None:
+    """Change requests are internal: the ministries' staff, not the public, see them, and a
+    ministry sees only its own (the coordinators see all)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if cr is not None:
+        if not permissions.can_view_change_request(user, cr):
+            raise PermissionDenied
+        return
+    staff = (
+        permissions.is_editor(user)
+        or permissions.is_reviewer(user)
+        or permissions.is_administrator(user)
+    )
+    if not staff:
+        raise PermissionDenied
+
+
+def _target_url(model: type, pk: int | None) -> str | None:
+    if pk is None:
+        return None
+    if model is Measure:
+        return reverse("tracker:measure-detail", args=[pk])
+    if model is LegalAct:
+        return reverse("tracker:legal-act-detail", args=[pk])
+    return None
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    editor = permissions.is_editor(user)
+    reviewer = permissions.is_reviewer(user) or permissions.is_administrator(user)
+    context: dict[str, Any] = {"is_editor": editor, "is_reviewer": reviewer}
+    if editor and user.organization_id:
+        open_crs = list(
+            open_change_requests(
+                organization_id=user.organization_id,
+                statuses=[ChangeStatus.DRAFT, ChangeStatus.RETURNED, ChangeStatus.SUBMITTED],
+            )
+        )
+        context["drafts"] = [cr for cr in open_crs if cr.status == ChangeStatus.DRAFT]
+        context["returned"] = [cr for cr in open_crs if cr.status == ChangeStatus.RETURNED]
+        context["submitted"] = [cr for cr in open_crs if cr.status == ChangeStatus.SUBMITTED]
+        context["needs_review"] = list(
+            Measure.objects.filter(organizations=user.organization_id, needs_review=True)
+            .distinct()
+            .order_by("key")
+        )
+    if reviewer:
+        context["queue"] = list(review_queue())
+        context["decisions"] = decisions_by(user_id=user.pk)
+    return render(request, "tracker/my_work.html", context)
+
+
+def proposal_page(
+    request: HttpRequest,
+    *,
+    model: type,
+    target: Any = None,
+    cr: ChangeRequest | None = None,
+    initial: dict[str, Any] | None = None,
+    hidden: tuple[str, ...] = (),
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The form of a new proposal (target None: a new record) or of a draft being edited (cr)."""
+    spec = spec_for(model)
+    form_class = proposal_form_class(model)
+    live_initial = serialize(spec, target) if target is not None else {}
+    if cr is not None:
+        start = {**live_initial, **cr.payload, "summary": cr.summary}
+        start["explanation"] = cr.explanation
+    else:
+        start = {**live_initial, **(initial or {})}
+    # A separate copy: validating a ModelForm writes the proposed values onto its instance, and
+    # `target` must keep the live values the payload is compared with. The instance lets unique
+    # checks exclude the record itself.
+    instance = model._default_manager.get(pk=target.pk) if target is not None else None
+    form = form_class(request.POST or None, initial=start, instance=instance)
+    for name in hidden:
+        form.fields[name].widget = form.fields[name].hidden_widget()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            payload = proposal_payload(spec, form, target)
+            summary = form.cleaned_data["summary"]
+            explanation = form.cleaned_data["explanation"]
+            if not payload and cr is None:
+                form.add_error(None, _("Nothing was changed: change at least one value."))
+            else:
+                try:
+                    if cr is None:
+                        cr = services.change_request_create(
+                            by=request.user,
+                            payload=payload,
+                            target=target,
+                            target_model=None if target is not None else model,
+                            summary=summary,
+                            explanation=explanation,
+                        )
+                        messages.success(request, _("Your draft change request was saved."))
+                    else:
+                        services.change_request_update_draft(
+                            cr_id=cr.pk,
+                            by=request.user,
+                            payload=payload,
+                            summary=summary,
+                            explanation=explanation,
+                        )
+                        messages.success(request, _("The change request was updated."))
+                    return redirect("tracker:change-request-detail", pk=cr.pk)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+        status = 400
+    return render(
+        request,
+        "tracker/proposal_form.html",
+        {
+            "form": form,
+            "model_name": model._meta.verbose_name,
+            "target": target,
+            "target_url": _target_url(model, getattr(target, "pk", None)),
+            "change_request": cr,
+            **(context or {}),
+        },
+        status=status,
+    )
+
+
+@login_required
+def measure_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure, pk=pk)
+    if not permissions.can_propose(request.user, Measure, target=measure):
+        raise PermissionDenied
+    return proposal_page(request, model=Measure, target=measure)
+
+
+@login_required
+def measure_propose_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (
+        permissions.is_editor(user)
+        or permissions.is_reviewer(user)
+        or permissions.is_administrator(user)
+    ):
+        raise PermissionDenied
+    initial = {"organizations": [user.organization_id]} if user.organization_id else {}
+    return proposal_page(request, model=Measure, initial=initial)
+
+
+@login_required
+def legal_act_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    act = get_object_or_404(LegalAct, pk=pk)
+    if not permissions.can_propose_legal_act(request.user):
+        raise PermissionDenied
+    return proposal_page(request, model=LegalAct, target=act, hidden=("key",))
+
+
+@login_required
+def change_request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = get_object_or_404(ChangeRequest.objects.select_related("target_type"), pk=pk)
+    if not permissions.can_edit_draft(request.user, cr):
+        raise PermissionDenied
+    model = cr.target_type.model_class()
+    target = model._default_manager.get(pk=cr.target_id) if cr.target_id else None
+    hidden = ("key",) if model is LegalAct else ()
+    if model._meta.label == "indicators.Observation":
+        hidden = ("indicator",)
+    return proposal_page(request, model=model, target=target, cr=cr, hidden=hidden)
+
+
+def _change_request_page(
+    request: HttpRequest,
+    cr: ChangeRequest,
+    *,
+    comment_form: CommentForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    errors: list[str] | None = None,
+    conflict: services.ChangeConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    model = cr.target_type.model_class()
+    diff = change_request_diff(cr)
+    author = user.pk == cr.author_id
+    may_author = author and cr.status in OPEN and permissions.can_rebase(user, cr)
+    actions = {
+        "edit": may_author and cr.status in EDITABLE,
+        "submit": may_author and cr.status in EDITABLE,
+        "attach": may_author and cr.status in EDITABLE,
+        "withdraw": cr.status in OPEN and permissions.can_withdraw(user, cr),
+        "rebase": may_author and cr.operation == ChangeOperation.UPDATE,
+        "review": cr.status == ChangeStatus.SUBMITTED and permissions.can_review(user, cr),
+        "revert": (
+            cr.status == ChangeStatus.APPROVED
+            and cr.operation == ChangeOperation.UPDATE
+            and permissions.is_active_user(user)
+            and (
+                permissions.is_editor(user)
+                or permissions.is_reviewer(user)
+                or permissions.is_administrator(user)
+            )
+        ),
+    }
+    return render(
+        request,
+        "tracker/change_request_detail.html",
+        {
+            "cr": cr,
+            "model_name": model._meta.verbose_name,
+            "target_url": _target_url(model, cr.target_id),
+            "diff": diff,
+            "meanwhile": [row for row in diff if row["changed_meanwhile"]],
+            "events": cr.events.select_related("actor").order_by("created_at", "pk"),
+            "evidence": cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+            "actions": actions,
+            "any_action": any(actions.values()),
+            "comment_form": comment_form or CommentForm(),
+            "evidence_form": evidence_form or EvidenceForm(),
+            "errors": errors or [],
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+def _get_change_request(pk: int) -> ChangeRequest:
+    return get_object_or_404(
+        ChangeRequest.objects.select_related("target_type", "author", "organization", "decided_by"),
+        pk=pk,
+    )
+
+
+@login_required
+def change_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = _get_change_request(pk)
+    _require_staff(request, cr)
+    return _change_request_page(request, cr)
+
+
+ACTIONS = {
+    "submit": lambda cr, by, comment: services.change_request_submit(cr_id=cr.pk, by=by),
+    "withdraw": lambda cr, by, comment: services.change_request_withdraw(
+        cr_id=cr.pk, by=by, comment=comment
+    ),
+    "rebase": lambda cr, by, comment: services.change_request_rebase(cr_id=cr.pk, by=by),
+    "approve": lambda cr, by, comment: services.change_request_approve(
+        cr_id=cr.pk, by=by, comment=comment
+    ),
+    "return": lambda cr, by, comment: services.change_request_return(
+        cr_id=cr.pk, by=by, comment=comment
+    ),
+    "reject": lambda cr, by, comment: services.change_request_reject(
+        cr_id=cr.pk, by=by, comment=comment
+    ),
+    "revert": lambda cr, by, comment: services.change_request_revert(cr_id=cr.pk, by=by),
+}
+
+
+def _success_message(action: str) -> str:
+    return {
+        "submit": _("The change request was submitted for review."),
+        "withdraw": _("The change request was withdrawn."),
+        "rebase": _("The change request now rests on the live version. Check it and submit."),
+        "approve": _("The change was approved and is now live."),
+        "return": _("The change request was returned to its author."),
+        "reject": _("The change request was rejected."),
+        "revert": _("A draft reverting this change was created."),
+    }[action]
+
+
+@login_required
+@require_POST
+def change_request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    cr = _get_change_request(pk)
+    _require_staff(request, cr)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        result = ACTIONS[action](cr, request.user, comment)
+    except services.ChangeConflict as exc:
+        cr.refresh_from_db()
+        return _change_request_page(request, cr, conflict=exc, status=409)
+    except TransitionNotAllowed as exc:
+        cr.refresh_from_db()
+        return _change_request_page(request, cr, errors=[str(exc)], status=400)
+    except ValidationError as exc:
+        cr.refresh_from_db()
+        if hasattr(exc, "error_dict") and "comment" in exc.error_dict:
+            add_service_errors(form, exc)
+            return _change_request_page(request, cr, comment_form=form, status=400)
+        return _change_request_page(request, cr, errors=exc.messages, status=400)
+    messages.success(request, _success_message(action))
+    return redirect("tracker:change-request-detail", pk=result.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = _get_change_request(pk)
+    _require_staff(request, cr)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence.evidence_attach(
+                cr_id=cr.pk, by=request.user, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("tracker:change-request-detail", pk=cr.pk)
+    return _change_request_page(request, cr, evidence_form=form, status=400)
