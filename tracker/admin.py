@@ -250,7 +250,12 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description=_("Approve selected change requests"))
+    def has_review_permission(self, request) -> bool:
+        # The rules decide (tracker/rules.py): asked without an object, whether this person
+        # reviews at all; the service asks again about each change request (four eyes).
+        return request.user.has_perm("tracker.review_changerequest")
+
+    @admin.action(description=_("Approve selected change requests"), permissions=["review"])
     def approve_selected(self, request, queryset) -> None:
         # Through the service, one by one: each approval has its own transaction, permission
         # check and conflict check, so one refusal does not undo the others.

@@ -9,6 +9,8 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Registers the object-level permissions every caller asks through user.has_perm().
+        import tracker.rules  # noqa: F401
         from tracker.law.editing import register_legal_act
         from tracker.measures.editing import register_measure
         from tracker.measures.legal_basis import legal_basis_changed

@@ -1,13 +1,41 @@
-"""Who may do what: plain predicates, used by services, views, the API and the admin alike.
+"""Who may do what: the one authorisation system, object-level permissions with django-rules.
 
-The workflow services call these before every write, so a view that forgets a check cannot let a
-refused action through. Maker–checker: nobody reviews their own change; editors act only for their
-own organisation's records; legal acts are proposed by reviewers and administrators only.
+Every caller — the workflow services, the pages, the API, the admin — asks the same question the
+same way: `user.has_perm("tracker.<perm>", obj)`. The predicates below are the building blocks and
+are not called from anywhere else. The services ask before every write, so a page that forgets a
+check cannot let a refused action through.
+
+Permission (object asked about): granted when
+- `tracker.work_on_changes` (none): editor, reviewer or administrator.
+- `tracker.work_for_organisation` (none): editor, who works on their organisation's changes.
+- `tracker.propose_change` (a `Proposal`): legal acts: a coordinator; other records: a
+  coordinator, or an editor whose organisation is responsible for the record.
+- `tracker.view_changerequest` (change request): its author, its organisation, a coordinator.
+- `tracker.edit_changerequest`, `tracker.attach_evidence`: draft or returned, entitled author.
+- `tracker.submit_changerequest`: the entitled author (the status is the transition table's to say).
+- `tracker.rebase_changerequest`: draft, submitted or returned, and the entitled author.
+- `tracker.withdraw_changerequest`: its author, while active.
+- `tracker.review_changerequest`: a coordinator who is not its author (four eyes).
+
+"Coordinator": a reviewer (the national focal point) or an administrator, who act for every
+organisation. "Entitled author": the active author who may still propose this very change (an
+editor who moved to another ministry may no longer submit it). Every permission refuses an inactive
+or anonymous user. Asked without an object, `review_changerequest` answers whether the user
+reviews change requests at all (the review queue, the admin's approve action).
+
+The role groups' model permissions (tracker/organisations/roles.py) govern only the Django
+admin's view/add/change/delete pages; no workflow permission is stored in the database. Django's
+ModelBackend never grants a permission asked about an object, so only these rules decide a
+workflow action; User.has_perm lets no superuser past them either.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import rules
 
 from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
 from tracker.workflow.transitions import EDITABLE, OPEN
@@ -18,122 +46,128 @@ if TYPE_CHECKING:
     from tracker.workflow.models import ChangeRequest
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What `tracker.propose_change` is asked about: a new `model` record (target None) or a
+    change to `target`, with the proposed values (`payload`, may be partial or empty)."""
+
+    model: type[models.Model]
+    target: models.Model | None = None
+    payload: Mapping[str, Any] | None = None
+
+
+# Roles -----------------------------------------------------------------------------------------
+
+
+@rules.predicate
 def is_active_user(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def has_role(user: Any, role: str) -> bool:
-    if not is_active_user(user):
-        return False
-    # Cached per request object: permission checks run in loops over lists.
-    cache = getattr(user, "_role_cache", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_cache = cache
-    return role in cache
+# rules caches the group names on the user object: permission checks run in loops over lists.
+is_editor = is_active_user & rules.is_group_member(EDITOR)
+is_reviewer = is_active_user & rules.is_group_member(REVIEWER)
+is_administrator = is_active_user & (rules.is_superuser | rules.is_group_member(ADMINISTRATOR))
+# Reviewers (the national focal point) and administrators act for every organisation.
+is_coordinator = is_reviewer | is_administrator
+is_staff_member = is_editor | is_coordinator
 
 
-def is_editor(user: Any) -> bool:
-    return has_role(user, EDITOR)
+# Proposing -------------------------------------------------------------------------------------
 
 
-def is_reviewer(user: Any) -> bool:
-    return has_role(user, REVIEWER)
+def _responsible(spec: Any, target: models.Model) -> set[int]:
+    # Cached on the record: one change-request page asks several permissions about one target.
+    cached = getattr(target, "_rules_organization_ids", None)
+    if cached is None:
+        cached = spec.organization_ids(target=target)
+        target._rules_organization_ids = cached
+    return cached
 
 
-def is_administrator(user: Any) -> bool:
-    return bool(user and user.is_active and user.is_superuser) or has_role(user, ADMINISTRATOR)
-
-
-def _coordinates(user: Any) -> bool:
-    """Reviewers (the national focal point) and administrators act for every organisation."""
-    return is_reviewer(user) or is_administrator(user)
-
-
-def can_propose_legal_act(user: Any) -> bool:
-    return _coordinates(user)
-
-
-def can_propose(
-    user: Any,
-    model: type[models.Model],
-    *,
-    target: models.Model | None = None,
-    payload: dict[str, Any] | None = None,
-) -> bool:
-    """May `user` propose a new `model` record (target None) or a change to `target`?
-
-    An editor needs their organisation among the record's responsible organisations: for a new
+@rules.predicate
+def may_propose(user: Any, proposal: Proposal | None) -> bool:
+    """An editor needs their organisation among the record's responsible organisations: for a new
     record among the proposed ones; for a change among the live ones and, if the change moves
-    responsibility, among the proposed ones too (an editor cannot hand a record away alone).
-    """
+    responsibility, among the proposed ones too (an editor cannot hand a record away alone)."""
     from tracker.law.models import LegalAct
     from tracker.workflow.specs import spec_for
 
-    if not is_active_user(user):
+    if proposal is None or not is_active_user(user):
         return False
-    if model is LegalAct:
-        return can_propose_legal_act(user)
-    if _coordinates(user):
+    if proposal.model is LegalAct:
+        return is_coordinator(user)
+    if is_coordinator(user):
         return True
     if not is_editor(user) or user.organization_id is None:
         return False
-    spec = spec_for(model)
+    spec = spec_for(proposal.model)
     org = user.organization_id
-    proposed = spec.organization_ids(values=payload or {})
-    if target is None:
+    # Unvalidated input: a payload that is not an object proposes no organisation (the form
+    # reports what is wrong with it).
+    payload = proposal.payload if isinstance(proposal.payload, Mapping) else {}
+    proposed = spec.organization_ids(values=dict(payload))
+    if proposal.target is None:
         return org in proposed
-    if org not in spec.organization_ids(target=target):
+    if org not in _responsible(spec, proposal.target):
         return False
     return not proposed or org in proposed
 
 
+# Change requests -------------------------------------------------------------------------------
+
+
 def _target_of(cr: ChangeRequest) -> models.Model | None:
-    if cr.target_id is None:
-        return None
-    return cr.target_type.get_object_for_this_type(pk=cr.target_id)
+    # Through the generic relation, which caches the record on the change request (or has it
+    # prefetched already): one page asks several permissions about one change request.
+    return cr.target if cr.target_id is not None else None
 
 
-def _may_author(user: Any, cr: ChangeRequest) -> bool:
+@rules.predicate
+def is_author(user: Any, cr: ChangeRequest | None) -> bool:
+    return cr is not None and user is not None and user.pk is not None and user.pk == cr.author_id
+
+
+@rules.predicate
+def of_own_organisation(user: Any, cr: ChangeRequest | None) -> bool:
+    organization_id = getattr(user, "organization_id", None)
+    return cr is not None and organization_id is not None and organization_id == cr.organization_id
+
+
+@rules.predicate
+def is_editable(user: Any, cr: ChangeRequest | None) -> bool:
+    # The author may change a proposal only while it is still theirs: not once it is decided.
+    return cr is not None and cr.status in EDITABLE
+
+
+@rules.predicate
+def is_open(user: Any, cr: ChangeRequest | None) -> bool:
+    return cr is not None and cr.status in OPEN
+
+
+@rules.predicate
+def entitled_author(user: Any, cr: ChangeRequest | None) -> bool:
     """The author, still active and still entitled to propose this change."""
-    if not is_active_user(user) or user.pk != cr.author_id:
+    if cr is None or not (is_active_user(user) and is_author(user, cr)):
         return False
-    model = cr.target_type.model_class()
-    return can_propose(user, model, target=_target_of(cr), payload=cr.payload)
+    proposal = Proposal(cr.target_type.model_class(), _target_of(cr), cr.payload)
+    return may_propose(user, proposal)
 
 
-def can_view_change_request(user: Any, cr: ChangeRequest) -> bool:
-    """A change request is internal to its organisation and the coordinators who review it; other
-    ministries and the public see only the approved result, never the draft."""
-    if not is_active_user(user):
-        return False
-    if user.pk == cr.author_id or _coordinates(user):
-        return True
-    return user.organization_id is not None and user.organization_id == cr.organization_id
-
-
-def can_edit_draft(user: Any, cr: ChangeRequest) -> bool:
-    return cr.status in EDITABLE and _may_author(user, cr)
-
-
-def can_submit(user: Any, cr: ChangeRequest) -> bool:
-    # Whether the status allows submitting is the transition table's to say.
-    return _may_author(user, cr)
-
-
-def can_attach_evidence(user: Any, cr: ChangeRequest) -> bool:
-    return cr.status in EDITABLE and _may_author(user, cr)
-
-
-def can_rebase(user: Any, cr: ChangeRequest) -> bool:
-    return cr.status in OPEN and _may_author(user, cr)
-
-
-def can_withdraw(user: Any, cr: ChangeRequest) -> bool:
-    # Withdrawing only takes a proposal back: the author may, even after leaving the organisation.
-    return is_active_user(user) and user.pk == cr.author_id
-
-
-def can_review(user: Any, cr: ChangeRequest) -> bool:
-    # Four eyes: the author never decides their own change, whatever their role.
-    return _coordinates(user) and user.pk != cr.author_id
+rules.add_perm("tracker.work_on_changes", is_staff_member)
+rules.add_perm("tracker.work_for_organisation", is_editor)
+rules.add_perm("tracker.propose_change", may_propose)
+# A change request is internal to its organisation and the coordinators who review it; other
+# ministries and the public see only the approved result, never the draft.
+rules.add_perm(
+    "tracker.view_changerequest",
+    is_active_user & (is_author | is_coordinator | of_own_organisation),
+)
+rules.add_perm("tracker.edit_changerequest", is_editable & entitled_author)
+rules.add_perm("tracker.submit_changerequest", entitled_author)
+rules.add_perm("tracker.attach_evidence", is_editable & entitled_author)
+rules.add_perm("tracker.rebase_changerequest", is_open & entitled_author)
+# Withdrawing only takes a proposal back: the author may, even after leaving the organisation.
+rules.add_perm("tracker.withdraw_changerequest", is_active_user & is_author)
+# Four eyes: the author never decides their own change, whatever their role.
+rules.add_perm("tracker.review_changerequest", is_coordinator & ~is_author)

@@ -10,8 +10,7 @@ from django.db.models import Q, QuerySet
 
 from api.keys import KeyEncoder, codec_for
 from tracker.models import ChangeRequest, ChangeStatus, Organization
-from tracker.rules import is_administrator, is_reviewer
-from tracker.workflow.selectors import change_request_diff, record_history
+from tracker.workflow.selectors import available_actions, change_request_diff, record_history
 from tracker.workflow.specs import editable_models, spec_for
 
 if TYPE_CHECKING:
@@ -26,7 +25,8 @@ def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
     visible = Q(author=user)
     if user.organization_id is not None:
         visible |= Q(organization_id=user.organization_id)
-    if is_reviewer(user) or is_administrator(user):
+    # Asked without an object, the review permission says whether this person reviews at all.
+    if user.has_perm("tracker.review_changerequest"):
         visible |= Q(status=ChangeStatus.SUBMITTED) | Q(decided_by=user)
     return (
         ChangeRequest.objects.filter(visible)
@@ -39,8 +39,8 @@ def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
     )
 
 
-def change_request_details(cr: ChangeRequest) -> dict[str, Any]:
-    """Payload, field-by-field diff, review events and evidence of one change request."""
+def change_request_details(cr: ChangeRequest, *, user: User) -> dict[str, Any]:
+    """Payload, field-by-field diff, review events, evidence and what `user` may do now."""
     spec = spec_for(cr.target_type.model_class())
     diff = change_request_diff(cr)
     encode = KeyEncoder(
@@ -57,6 +57,7 @@ def change_request_details(cr: ChangeRequest) -> dict[str, Any]:
         "diff": diff,
         "events": list(cr.events.select_related("actor")),
         "evidence": list(cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "available_actions": available_actions(user=user, cr=cr),
     }
 
 

@@ -22,6 +22,7 @@ from tracker.models import (
     ReportParagraph,
     ReviewEvent,
 )
+from tracker.workflow.selectors import AVAILABLE_ACTIONS
 
 # Public, approved data -------------------------------------------------------------------------
 
@@ -246,12 +247,12 @@ class DiffRowSerializer(serializers.Serializer):
     changed_meanwhile = serializers.BooleanField()
 
 
-DETAIL_ONLY = ("payload", "diff", "events", "evidence")
+DETAIL_ONLY = ("payload", "diff", "events", "evidence", "available_actions")
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
-    """A change request; `payload`, `diff`, `events` and `evidence` only on single-record
-    responses (the view supplies them in the serializer context)."""
+    """A change request; `payload`, `diff`, `events`, `evidence` and `available_actions` only on
+    single-record responses (the view supplies them in the serializer context)."""
 
     target_type = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
@@ -264,6 +265,12 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     diff = serializers.SerializerMethodField(required=False)
     events = serializers.SerializerMethodField(required=False)
     evidence = serializers.SerializerMethodField(required=False)
+    available_actions = serializers.SerializerMethodField(
+        required=False,
+        help_text="What you may do to this change request now: the moves its status allows that "
+        "your role grants, and edit, attach_evidence, rebase and revert where they apply. "
+        "Each names the endpoint that does it (edit: PATCH; attach_evidence: evidence/).",
+    )
 
     class Meta:
         model = ChangeRequest
@@ -321,6 +328,12 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, cr: ChangeRequest) -> list[dict[str, Any]]:
         return EvidenceSerializer(self._details(cr)["evidence"], many=True).data
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(AVAILABLE_ACTIONS)))
+    )
+    def get_available_actions(self, cr: ChangeRequest) -> list[str]:
+        return self._details(cr)["available_actions"]
 
 
 class ChangeRequestCreateSerializer(serializers.Serializer):

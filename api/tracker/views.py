@@ -196,7 +196,8 @@ class ChangeRequestViewSet(
 
     def _respond(self, cr_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
         cr = self.get_queryset().get(pk=cr_id)
-        context = {**self.get_serializer_context(), "details": {cr.pk: change_request_details(cr)}}
+        details = change_request_details(cr, user=self.request.user)
+        context = {**self.get_serializer_context(), "details": {cr.pk: details}}
         return Response(s.ChangeRequestSerializer(cr, context=context).data, status=status_code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

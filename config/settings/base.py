@@ -102,6 +102,9 @@ AUTH_USER_MODEL = "tracker.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out account is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # The workflow's object-level rules (tracker/rules.py); ModelBackend's group permissions
+    # govern only the admin's pages and never answer a question asked about an object.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -333,6 +333,29 @@ def test_retrieve_shows_diff_events_and_payload_by_natural_key(author, measure, 
     assert body["evidence"] == []
 
 
+def test_available_actions_differ_for_the_author_and_the_reviewer(
+    author, reviewer, measure, propose, django_assert_max_num_queries
+):
+    cr = propose(measure, {"progress": 70}, submit=False)
+    author_api, reviewer_api = as_user(author), as_user(reviewer)
+    # The actions cost one query (the record's organisations); the record itself is prefetched.
+    with django_assert_max_num_queries(17):
+        body = author_api.get(url("change-request-detail", cr.pk)).json()
+    assert body["available_actions"] == ["edit", "attach_evidence", "submit", "rebase", "withdraw"]
+    # A write answers with what the actor may do next.
+    submitted = author_api.post(url("change-request-submit", cr.pk)).json()
+    assert submitted["available_actions"] == ["rebase", "withdraw"]
+    body = reviewer_api.get(url("change-request-detail", cr.pk)).json()
+    assert body["available_actions"] == ["approve", "return", "reject"]
+    # What the API offers is what the API then does: the reviewer approves, the author may not.
+    assert author_api.post(url("change-request-approve", cr.pk)).status_code == 403
+    approved = reviewer_api.post(url("change-request-approve", cr.pk)).json()
+    assert (approved["status"], approved["available_actions"]) == ("approved", ["revert"])
+    # Lists stay light: the actions are on single-record responses only.
+    row = author_api.get(url("change-request-list")).json()["results"][0]
+    assert "available_actions" not in row
+
+
 def test_change_requests_of_another_organisation_are_not_found(outsider, measure, propose):
     cr = propose(measure, {"progress": 70})
     client = as_user(outsider)
@@ -748,6 +771,7 @@ def test_openapi_schema_generates_and_validates_without_warnings(tmp_path):
     schema = target.read_text()
     assert "/api/v1/change-requests/{id}/approve/" in schema
     assert "/api/v1/measures/{key}/history/" in schema
+    assert "available_actions" in schema
 
 
 def test_dates_are_iso(api, measure):

@@ -23,6 +23,7 @@ from tracker.models import (
     MeasureStatus,
 )
 from tracker.workflow import evidence, services
+from tracker.workflow.selectors import AVAILABLE_ACTIONS, available_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -431,16 +432,56 @@ def test_change_request_page_shows_diff_evidence_timeline_and_actions(
     assert "<caption>" in body
     assert [row["field"] for row in response.context["diff"]] == ["status", "progress"]
     assert response.context["actions"]["submit"]
-    assert not response.context["actions"]["review"]
+    assert not response.context["actions"]["approve"]
     assert url("tracker:change-request-action", cr.pk, "submit", lang=lang) in body
 
     services.change_request_submit(cr_id=cr.pk, by=author)
     client.force_login(reviewer)
     response = client.get(url("tracker:change-request-detail", cr.pk, lang=lang))
-    assert response.context["actions"]["review"]
+    assert response.context["actions"]["approve"]
     assert url("tracker:change-request-action", cr.pk, "approve", lang=lang) in (
         response.content.decode()
     )
+
+
+def _offered_on_page(body: str, cr_pk: int) -> set[str]:
+    """The actions the change-request page offers: its buttons, edit link and upload form."""
+    targets = {
+        "edit": url("tracker:change-request-edit", cr_pk),
+        "attach_evidence": url("tracker:evidence-upload", cr_pk),
+    }
+    for action in AVAILABLE_ACTIONS:
+        targets.setdefault(action, url("tracker:change-request-action", cr_pk, action))
+    return {action for action, target in targets.items() if f'"{target}"' in body}
+
+
+@pytest.mark.parametrize(
+    ("stage", "viewer", "expected"),
+    [
+        ("draft", "author", {"edit", "attach_evidence", "submit", "rebase", "withdraw"}),
+        ("draft", "colleague", set()),
+        ("draft", "reviewer", set()),
+        ("submitted", "author", {"rebase", "withdraw"}),
+        ("submitted", "reviewer", {"approve", "return", "reject"}),
+        ("approved", "author", {"revert"}),
+        ("approved", "colleague", {"revert"}),
+        ("returned", "author", {"edit", "attach_evidence", "submit", "rebase", "withdraw"}),
+    ],
+)
+def test_change_request_page_shows_exactly_the_available_actions(
+    client, author, colleague, reviewer, measure, propose, stage, viewer, expected
+):
+    cr = propose(measure, {"progress": 70}, submit=stage != "draft")
+    if stage == "approved":
+        services.change_request_approve(cr_id=cr.pk, by=reviewer)
+    elif stage == "returned":
+        services.change_request_return(cr_id=cr.pk, by=reviewer, comment="Source?")
+    user = {"author": author, "colleague": colleague, "reviewer": reviewer}[viewer]
+    client.force_login(user)
+    body = client.get(url("tracker:change-request-detail", cr.pk)).content.decode()
+    cr.refresh_from_db()
+    assert _offered_on_page(body, cr.pk) == set(available_actions(user=user, cr=cr)) == expected
+    assert ("Actions</h2>" in body) is bool(expected)
 
 
 def test_submit_then_approve_through_the_page(client, author, reviewer, measure, propose):

@@ -1,4 +1,10 @@
-"""The three roles as auth groups with real permissions, kept in step after every migrate."""
+"""The three roles as auth groups, kept in step after every migrate.
+
+Group membership is what the workflow's rules ask (tracker/rules.py: is_editor, is_reviewer,
+is_administrator). The model permissions set here govern only the Django admin's pages (which
+models a role may view, add, change or delete there); no workflow action — proposing, submitting,
+reviewing — is a stored permission, so no stale grant can let anyone approve.
+"""
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -9,27 +15,11 @@ ADMINISTRATOR = "administrator"
 
 DOMAIN_APPS = ("tracker", "indicators")
 
-# Editors and reviewers never write live rows directly: they read everything and work on change
-# requests; the workflow services apply approved changes.
-_PROPOSE = [
-    ("tracker", "add_changerequest"),
-    ("tracker", "change_changerequest"),
-    ("tracker", "view_changerequest"),
-    ("tracker", "add_evidence"),
-    ("tracker", "view_evidence"),
-]
-_REVIEW = [("tracker", "review_changerequest")]
-
 
 def _view_all() -> Q:
+    # Editors and reviewers never write live rows directly: they read everything and work on
+    # change requests through the workflow's pages and API, which the rules govern.
     return Q(content_type__app_label__in=DOMAIN_APPS, codename__startswith="view_")
-
-
-def _codenames(pairs: list[tuple[str, str]]) -> Q:
-    q = Q(pk__in=[])
-    for app_label, codename in pairs:
-        q |= Q(content_type__app_label=app_label, codename=codename)
-    return q
 
 
 # Live records that change only through approved change requests, and the workflow's own records:
@@ -54,8 +44,8 @@ _DIRECT_WRITES = Q(
 
 def role_permissions() -> dict[str, Q]:
     return {
-        EDITOR: _view_all() | _codenames(_PROPOSE),
-        REVIEWER: _view_all() | _codenames(_PROPOSE + _REVIEW),
+        EDITOR: _view_all(),
+        REVIEWER: _view_all(),
         ADMINISTRATOR: Q(
             content_type__app_label__in=(
                 *DOMAIN_APPS,
@@ -66,8 +56,7 @@ def role_permissions() -> dict[str, Q]:
             )
         )
         & ~(Q(content_type__app_label="tracker") & _DIRECT_WRITES)
-        & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES)
-        | _codenames(_PROPOSE + _REVIEW),
+        & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES),
     }
 
 

@@ -12,8 +12,6 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from tracker.rules import can_attach_evidence
-
 from .models import Evidence, ReviewAction
 from .services import _event, _lock
 
@@ -83,7 +81,7 @@ def evidence_attach(*, cr_id: int, by: User, uploaded_file: UploadedFile) -> Evi
     """Attach a supporting file to a draft or returned change; it stays with the change request,
     and so with the record once the change is approved (never deleted: PROTECT)."""
     cr = _lock(cr_id)
-    if not can_attach_evidence(by, cr):
+    if not by.has_perm("tracker.attach_evidence", cr):
         raise PermissionDenied(
             _("Only the author may attach evidence to a draft or returned change.")
         )

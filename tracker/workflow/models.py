@@ -99,9 +99,6 @@ class ChangeRequest(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("change request")
         verbose_name_plural = _("change requests")
-        permissions = [
-            ("review_changerequest", _("Can approve, return or reject change requests")),
-        ]
         indexes = [
             models.Index(fields=["status", "organization"]),
             models.Index(fields=["target_type", "target_id"]),

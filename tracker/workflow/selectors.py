@@ -1,11 +1,15 @@
 """Reads for pages, the API and reports. Public views see live (approved) data only: drafts live
 in change requests and are never joined in here."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, QuerySet
+
+from tracker.rules import Proposal
 
 from .models import (
     ChangeOperation,
@@ -16,6 +20,10 @@ from .models import (
     ReviewEvent,
 )
 from .specs import EditSpec, Values, serialize, spec_for
+from .transitions import TRANSITIONS, Action
+
+if TYPE_CHECKING:
+    from tracker.organisations.models import User
 
 # The editorial workflow ------------------------------------------------------------------------
 
@@ -195,3 +203,65 @@ def record_history_display(target: models.Model) -> list[dict[str, Any]]:
             change["old_display"] = _display(spec, change["field"], change["old"], lookup)
             change["new_display"] = _display(spec, change["field"], change["new"], lookup)
     return entries
+
+
+# What a person may do -------------------------------------------------------------------------
+
+# Every action a change request can offer, in the order the page shows them. The moves of the
+# transition table keep their names (Action); the others leave the status as it is or, for
+# revert, make a new change request.
+AVAILABLE_ACTIONS: tuple[str, ...] = (
+    "edit",
+    "attach_evidence",
+    Action.SUBMIT.value,
+    "rebase",
+    Action.APPROVE.value,
+    Action.RETURN.value,
+    Action.REJECT.value,
+    "revert",
+    Action.WITHDRAW.value,
+)
+
+# The permission (tracker/rules.py) each move of the transition table needs.
+_MOVE_PERMISSION: dict[Action, str] = {
+    Action.SUBMIT: "tracker.submit_changerequest",
+    Action.WITHDRAW: "tracker.withdraw_changerequest",
+    Action.APPROVE: "tracker.review_changerequest",
+    Action.RETURN: "tracker.review_changerequest",
+    Action.REJECT: "tracker.review_changerequest",
+}
+
+
+def reverted_values(cr: ChangeRequest) -> Values:
+    """The values an approved update replaced. At approval the live values equalled base_values
+    (else it would have conflicted), so these are exactly what the change overwrote."""
+    return {name: cr.base_values[name] for name in cr.payload if name in cr.base_values}
+
+
+def _may_revert(user: User, cr: ChangeRequest) -> bool:
+    if cr.status != ChangeStatus.APPROVED or cr.operation != ChangeOperation.UPDATE:
+        return False
+    # The generic relation caches the record (the API prefetches it).
+    target = cr.target
+    return target is not None and user.has_perm(
+        "tracker.propose_change", Proposal(type(target), target, reverted_values(cr))
+    )
+
+
+def available_actions(*, user: User, cr: ChangeRequest) -> list[str]:
+    """What `user` may do to `cr` now, in AVAILABLE_ACTIONS order: the moves the transition table
+    allows from its status that the rules grant, plus editing, attaching evidence, rebasing (an
+    update only: a new record has no live version) and reverting (an approved update). The
+    change-request page shows exactly these buttons; the API lists them."""
+    granted = {
+        action.value: user.has_perm(permission, cr)
+        for action, permission in _MOVE_PERMISSION.items()
+        if (cr.status, action) in TRANSITIONS
+    }
+    granted["edit"] = user.has_perm("tracker.edit_changerequest", cr)
+    granted["attach_evidence"] = user.has_perm("tracker.attach_evidence", cr)
+    granted["rebase"] = cr.operation == ChangeOperation.UPDATE and user.has_perm(
+        "tracker.rebase_changerequest", cr
+    )
+    granted["revert"] = _may_revert(user, cr)
+    return [action for action in AVAILABLE_ACTIONS if granted.get(action)]

@@ -18,14 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracker.rules import (
-    can_edit_draft,
-    can_propose,
-    can_rebase,
-    can_review,
-    can_submit,
-    can_withdraw,
-)
+from tracker.rules import Proposal
 
 from . import notify
 from .models import (
@@ -35,6 +28,7 @@ from .models import (
     ReviewAction,
     ReviewEvent,
 )
+from .selectors import reverted_values
 from .specs import EditSpec, Values, apply, serialize, spec_for, to_json, validate
 from .transitions import Action, next_status
 
@@ -169,7 +163,7 @@ def change_request_create(
     # Locked briefly so the base version and the base values are one consistent snapshot.
     live = spec.model._default_manager.select_for_update().get(pk=target.pk) if target else None
     proposed = payload if isinstance(payload, dict) else {}
-    if not can_propose(by, model, target=live, payload=proposed):
+    if not by.has_perm("tracker.propose_change", Proposal(model, live, proposed)):
         raise _deny(_("You may not propose changes to this record."))
     if by.organization_id is None:
         raise _deny(_("Your account belongs to no organisation, so it cannot propose changes."))
@@ -203,12 +197,12 @@ def change_request_update_draft(
 ) -> ChangeRequest:
     """Replace a draft's (or returned change's) proposed values, summary or explanation."""
     cr = _lock(cr_id)
-    if not can_edit_draft(by, cr):
+    if not by.has_perm("tracker.edit_changerequest", cr):
         raise _deny(_("Only the author may change a draft or returned change request."))
     spec = _spec(cr)
     if payload is not None:
         live = _live(spec, cr)
-        if not can_propose(by, spec.model, target=live, payload=payload):
+        if not by.has_perm("tracker.propose_change", Proposal(spec.model, live, payload)):
             raise _deny(_("You may not propose changes to this record."))
         _form, cr.payload = validate(spec, instance=live, payload=payload)
     if summary is not None:
@@ -224,7 +218,7 @@ def change_request_update_draft(
 @transaction.atomic
 def change_request_submit(*, cr_id: int, by: User) -> ChangeRequest:
     cr = _lock(cr_id)
-    if not can_submit(by, cr):
+    if not by.has_perm("tracker.submit_changerequest", cr):
         raise _deny(_("Only the author may submit a change request."))
     next_status(cr.status, Action.SUBMIT)
     spec = _spec(cr)
@@ -237,7 +231,7 @@ def change_request_submit(*, cr_id: int, by: User) -> ChangeRequest:
 @transaction.atomic
 def change_request_withdraw(*, cr_id: int, by: User, comment: str = "") -> ChangeRequest:
     cr = _lock(cr_id)
-    if not can_withdraw(by, cr):
+    if not by.has_perm("tracker.withdraw_changerequest", cr):
         raise _deny(_("Only the author may withdraw a change request."))
     _move(cr, Action.WITHDRAW, by=by, comment=comment)
     return cr
@@ -248,7 +242,7 @@ def change_request_rebase(*, cr_id: int, by: User) -> ChangeRequest:
     """Take the live version and values as the new base, keeping the proposed values: the author
     has seen what changed meanwhile (the diff) and the reviewer will decide on the new base."""
     cr = _lock(cr_id)
-    if not can_rebase(by, cr):
+    if not by.has_perm("tracker.rebase_changerequest", cr):
         raise _deny(_("Only the author may rebase an open change request."))
     if cr.operation != ChangeOperation.UPDATE:
         raise ValidationError(_("A new record has no live version to rebase on."))
@@ -276,13 +270,10 @@ def change_request_revert(*, cr_id: int, by: User, summary: str = "") -> ChangeR
         raise ValidationError(_("Only an approved change to an existing record can be reverted."))
     spec = _spec(source)
     target = spec.model._default_manager.get(pk=source.target_id)
-    # At approval the live values equalled base_values (else it would have conflicted), so these
-    # are exactly the values the change replaced.
-    old = {name: source.base_values[name] for name in source.payload if name in source.base_values}
     return change_request_create(
         by=by,
         target=target,
-        payload=old,
+        payload=reverted_values(source),
         summary=summary or str(_("Revert #%(id)s") % {"id": source.pk})[:300],
     )
 
@@ -294,7 +285,7 @@ def change_request_revert(*, cr_id: int, by: User, summary: str = "") -> ChangeR
 def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> ChangeRequest:
     """Apply the change to the live record, or raise ChangeConflict and write nothing."""
     cr = _lock(cr_id)
-    if not can_review(by, cr):
+    if not by.has_perm("tracker.review_changerequest", cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
     next_status(cr.status, Action.APPROVE)
     spec = _spec(cr)
@@ -329,7 +320,7 @@ def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> Change
 def _decide_with_comment(*, cr_id: int, by: User, comment: str, action: Action) -> ChangeRequest:
     """Return or reject: the author must learn why, so the comment is required."""
     cr = _lock(cr_id)
-    if not can_review(by, cr):
+    if not by.has_perm("tracker.review_changerequest", cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
     comment = _comment_required(comment)
     _move(cr, action, by=by, comment=comment)

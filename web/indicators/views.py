@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from indicators.models import Indicator, Observation
 from indicators.selectors import indicator_detail, indicator_list, progress_by_year
-from tracker import rules as permissions
+from tracker.rules import Proposal
 from web.tracker.views import proposal_page
 
 
@@ -25,7 +25,9 @@ def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         indicator = indicator_detail(pk)
     except Indicator.DoesNotExist:
         raise Http404 from None
-    can_record = permissions.can_propose(request.user, Observation, payload={"indicator": pk})
+    can_record = request.user.has_perm(
+        "tracker.propose_change", Proposal(Observation, payload={"indicator": pk})
+    )
     return render(
         request,
         "indicators/indicator_detail.html",
@@ -40,7 +42,9 @@ def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator, pk=pk)
-    if not permissions.can_propose(request.user, Observation, payload={"indicator": pk}):
+    if not request.user.has_perm(
+        "tracker.propose_change", Proposal(Observation, payload={"indicator": pk})
+    ):
         raise PermissionDenied
     return proposal_page(
         request,
@@ -55,7 +59,7 @@ def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
 def observation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a correction to a recorded value (a revised statistic, a wrong period)."""
     observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
-    if not permissions.can_propose(request.user, Observation, target=observation):
+    if not request.user.has_perm("tracker.propose_change", Proposal(Observation, observation)):
         raise PermissionDenied
     return proposal_page(
         request,

@@ -1,6 +1,6 @@
 """Web pages. Public pages read live (approved) rows only; the workflow pages call the services in
-tracker/workflow/services.py for every write and use tracker/rules.py only to decide which actions
-to offer (the services refuse anything the predicates do not allow)."""
+tracker/workflow/services.py for every write and ask user.has_perm() (tracker/rules.py) only to
+decide which actions to offer (the services refuse anything the rules do not allow)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker import rules as permissions
 from tracker.convention.selectors import article_list_with_counts, article_status_breakdown
 from tracker.measures.selectors import measure_list
 from tracker.models import (
     Article,
-    ChangeOperation,
     ChangeRequest,
     ChangeStatus,
     Citation,
@@ -34,8 +32,11 @@ from tracker.models import (
     MeasureStatus,
     Organization,
 )
+from tracker.rules import Proposal
 from tracker.workflow import evidence, services
 from tracker.workflow.selectors import (
+    AVAILABLE_ACTIONS,
+    available_actions,
     change_request_diff,
     decisions_by,
     open_change_requests,
@@ -43,7 +44,7 @@ from tracker.workflow.selectors import (
     review_queue,
 )
 from tracker.workflow.specs import serialize, spec_for
-from tracker.workflow.transitions import EDITABLE, OPEN, TransitionNotAllowed
+from tracker.workflow.transitions import TransitionNotAllowed
 
 from .forms import (
     CommentForm,
@@ -128,7 +129,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "measure": measure,
             "history": record_history_display(measure),
-            "can_propose": permissions.can_propose(request.user, Measure, target=measure),
+            "can_propose": request.user.has_perm(
+                "tracker.propose_change", Proposal(Measure, measure)
+            ),
         },
     )
 
@@ -152,7 +155,7 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "act": act,
             "citations": act.citations.select_related("paragraph", "crpd_article").order_by("key"),
             "measures": Measure.objects.filter(legal_basis__act=act).distinct().order_by("key"),
-            "can_propose": permissions.can_propose_legal_act(request.user),
+            "can_propose": request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)),
         },
     )
 
@@ -196,18 +199,11 @@ def _require_staff(request: HttpRequest, cr: ChangeRequest | None = None) -> Non
     """Change requests are internal: the ministries' staff, not the public, see them, and a
     ministry sees only its own (the coordinators see all)."""
     user = request.user
-    if not user.is_authenticated:
-        raise PermissionDenied
     if cr is not None:
-        if not permissions.can_view_change_request(user, cr):
+        if not user.has_perm("tracker.view_changerequest", cr):
             raise PermissionDenied
         return
-    staff = (
-        permissions.is_editor(user)
-        or permissions.is_reviewer(user)
-        or permissions.is_administrator(user)
-    )
-    if not staff:
+    if not user.has_perm("tracker.work_on_changes"):
         raise PermissionDenied
 
 
@@ -224,8 +220,8 @@ def _target_url(model: type, pk: int | None) -> str | None:
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     user = request.user
-    editor = permissions.is_editor(user)
-    reviewer = permissions.is_reviewer(user) or permissions.is_administrator(user)
+    editor = user.has_perm("tracker.work_for_organisation")
+    reviewer = user.has_perm("tracker.review_changerequest")
     context: dict[str, Any] = {"is_editor": editor, "is_reviewer": reviewer}
     if editor and user.organization_id:
         open_crs = list(
@@ -325,7 +321,7 @@ def proposal_page(
 @login_required
 def measure_propose(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, pk=pk)
-    if not permissions.can_propose(request.user, Measure, target=measure):
+    if not request.user.has_perm("tracker.propose_change", Proposal(Measure, measure)):
         raise PermissionDenied
     return proposal_page(request, model=Measure, target=measure)
 
@@ -333,11 +329,7 @@ def measure_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_propose_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (
-        permissions.is_editor(user)
-        or permissions.is_reviewer(user)
-        or permissions.is_administrator(user)
-    ):
+    if not user.has_perm("tracker.work_on_changes"):
         raise PermissionDenied
     initial = {"organizations": [user.organization_id]} if user.organization_id else {}
     return proposal_page(request, model=Measure, initial=initial)
@@ -346,7 +338,7 @@ def measure_propose_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def legal_act_propose(request: HttpRequest, pk: int) -> HttpResponse:
     act = get_object_or_404(LegalAct, pk=pk)
-    if not permissions.can_propose_legal_act(request.user):
+    if not request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)):
         raise PermissionDenied
     return proposal_page(request, model=LegalAct, target=act, hidden=("key",))
 
@@ -354,7 +346,7 @@ def legal_act_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def change_request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cr = get_object_or_404(ChangeRequest.objects.select_related("target_type"), pk=pk)
-    if not permissions.can_edit_draft(request.user, cr):
+    if not request.user.has_perm("tracker.edit_changerequest", cr):
         raise PermissionDenied
     model = cr.target_type.model_class()
     target = model._default_manager.get(pk=cr.target_id) if cr.target_id else None
@@ -374,29 +366,11 @@ def _change_request_page(
     conflict: services.ChangeConflict | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
     model = cr.target_type.model_class()
     diff = change_request_diff(cr)
-    author = user.pk == cr.author_id
-    may_author = author and cr.status in OPEN and permissions.can_rebase(user, cr)
-    actions = {
-        "edit": may_author and cr.status in EDITABLE,
-        "submit": may_author and cr.status in EDITABLE,
-        "attach": may_author and cr.status in EDITABLE,
-        "withdraw": cr.status in OPEN and permissions.can_withdraw(user, cr),
-        "rebase": may_author and cr.operation == ChangeOperation.UPDATE,
-        "review": cr.status == ChangeStatus.SUBMITTED and permissions.can_review(user, cr),
-        "revert": (
-            cr.status == ChangeStatus.APPROVED
-            and cr.operation == ChangeOperation.UPDATE
-            and permissions.is_active_user(user)
-            and (
-                permissions.is_editor(user)
-                or permissions.is_reviewer(user)
-                or permissions.is_administrator(user)
-            )
-        ),
-    }
+    # The buttons are exactly what the rules and the transition table allow this person now.
+    allowed = available_actions(user=request.user, cr=cr)
+    actions = {name: name in allowed for name in AVAILABLE_ACTIONS}
     return render(
         request,
         "tracker/change_request_detail.html",
@@ -409,7 +383,7 @@ def _change_request_page(
             "events": cr.events.select_related("actor").order_by("created_at", "pk"),
             "evidence": cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"),
             "actions": actions,
-            "any_action": any(actions.values()),
+            "any_action": bool(allowed),
             "comment_form": comment_form or CommentForm(),
             "evidence_form": evidence_form or EvidenceForm(),
             "errors": errors or [],
