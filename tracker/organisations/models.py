@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.common.models import Provenance, localized
+from tracker.common.models import Provenance, Versioned, localized
 from tracker.convention.models import ReportParagraph
 
 
@@ -26,7 +26,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organization(Provenance):
+class Organization(Provenance, Versioned):
     """A ministry, agency, akimat, ombudsman institution or organisation of persons with
     disabilities that the report names as acting."""
 
