@@ -261,8 +261,8 @@ def test_inline_flags_are_saved_through_the_service_with_the_records_reason(clie
     )
 
 
-def test_the_reference_service_refuses_users_without_the_right(editor):
-    from django.core.exceptions import PermissionDenied
+def test_the_reference_service_refuses_users_without_the_right_or_a_reason(editor, superuser):
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     from tracker.common.services import reference_delete, reference_save
 
@@ -272,5 +272,28 @@ def test_the_reference_service_refuses_users_without_the_right(editor):
         reference_save(instance=org, by=editor, reason="no right")
     with pytest.raises(PermissionDenied):
         reference_delete(instance=org, by=editor, reason="no right")
+    with pytest.raises(ValidationError) as error:
+        reference_save(instance=org, by=superuser, reason="  ")
+    assert "change_reason" in error.value.message_dict
     org.refresh_from_db()
     assert (org.name_en, org.version, org.history.count()) == ("Ministry", 1, 1)
+
+
+def test_an_admin_edit_of_a_paragraphs_links_goes_through_the_service(client, superuser):
+    paragraph = f.ReportParagraphFactory(number=101)
+    first, second = f.ArticleFactory(number=9), f.ArticleFactory(number=24)
+    paragraph.convention_articles.set([first])
+    client.force_login(superuser)
+    page = client.get(_admin_url(paragraph))
+    data = _post_data(page, change_reason="¶101 also speaks of education (art. 24)")
+    data["convention_articles"] = [first.pk, second.pk]
+    response = client.post(_admin_url(paragraph), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    paragraph.refresh_from_db()
+    assert set(paragraph.convention_articles.all()) == {first, second}
+    assert paragraph.version == 2
+    row = paragraph.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        superuser,
+        "¶101 also speaks of education (art. 24)",
+    )

@@ -84,7 +84,19 @@ class SavedThroughService:
         return (*super().get_readonly_fields(request, obj), "version")
 
     def save_model(self, request, obj, form, change) -> None:
-        reference_save(instance=obj, by=request.user, reason=form.cleaned_data["change_reason"])
+        links = {
+            f.name: form.cleaned_data[f.name]
+            for f in obj._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        reference_save(
+            instance=obj, by=request.user, reason=form.cleaned_data["change_reason"], links=links
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # The record's own links were set by save_model, through the service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj) -> None:
         reference_delete(instance=obj, by=request.user, reason=_deletion_reason(request))

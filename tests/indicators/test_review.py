@@ -221,7 +221,7 @@ def _url(name: str, *args) -> str:
 
 
 def test_the_indicator_page_offers_target_and_definition_proposals_to_its_editors(
-    client, indicator, target, author, outsider
+    client, indicator, target, author, outsider, django_assert_max_num_queries
 ):
     links = [
         _url("indicators:target-propose-new", indicator.pk),
@@ -236,7 +236,8 @@ def test_the_indicator_page_offers_target_and_definition_proposals_to_its_editor
     for link in links:
         assert client.get(link).status_code == 403
     client.force_login(author)
-    page = client.get(_url("indicators:indicator-detail", indicator.pk)).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(_url("indicators:indicator-detail", indicator.pk)).content.decode()
     assert all(link in page for link in links)
 
 

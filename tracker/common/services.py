@@ -10,10 +10,11 @@ one row with the administrator as its user and the reason they gave.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Versioned
@@ -39,8 +40,16 @@ def _check(instance: Versioned, *, by: AbstractBaseUser, verb: str, reason: str)
 
 
 @transaction.atomic
-def reference_save(*, instance: V, by: AbstractBaseUser, reason: str) -> V:
-    """Save a new or changed reference record: version + 1 and one history row (who, why)."""
+def reference_save(
+    *,
+    instance: V,
+    by: AbstractBaseUser,
+    reason: str,
+    links: dict[str, Iterable[models.Model]] | None = None,
+) -> V:
+    """Save a new or changed reference record and its many-to-many `links`: version + 1 and one
+    history row (who, why). No reference model tracks its links in its history, so setting
+    them adds no row."""
     creating = instance._state.adding
     reason = _check(instance, by=by, verb="add" if creating else "change", reason=reason)
     if creating:
@@ -53,6 +62,8 @@ def reference_save(*, instance: V, by: AbstractBaseUser, reason: str) -> V:
     instance._history_user = by
     instance._change_reason = reason
     instance.save()
+    for name, related in (links or {}).items():
+        getattr(instance, name).set(related)
     return instance
 
 
