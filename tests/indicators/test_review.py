@@ -265,6 +265,42 @@ def test_an_editor_proposes_a_target_change_on_its_page(
     assert target.value == Decimal("16")  # a draft changes nothing live
 
 
+def test_a_reviewer_sees_the_target_diff_and_approves_it_on_the_change_page(
+    client, target, author, checker
+):
+    cr = services.change_request_create(by=author, target=target, payload={"value": "18"})
+    services.change_request_submit(cr_id=cr.pk, by=author)
+    client.force_login(checker)
+    page = client.get(_url("tracker:change-request-detail", cr.pk))
+    assert page.status_code == 200
+    assert [(r["field"], r["live"], r["proposed"]) for r in page.context["diff"]] == [
+        ("value", "16", "18")
+    ]
+    response = client.post(_url("tracker:change-request-action", cr.pk, "approve"))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.value, target.version, target.history.latest().history_user) == (
+        Decimal("18"),
+        2,
+        checker,
+    )
+
+
+def test_a_target_draft_is_edited_with_its_indicator_fixed(client, target, author):
+    cr = services.change_request_create(by=author, target=target, payload={"value": "18"})
+    client.force_login(author)
+    page = client.get(_url("tracker:change-request-edit", cr.pk))
+    assert page.status_code == 200
+    assert page.context["form"].fields["indicator"].widget.is_hidden
+    response = client.post(
+        _url("tracker:change-request-edit", cr.pk),
+        {"indicator": target.indicator_id, "year": 2019, "value": "19", "placement": "certain"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cr.refresh_from_db()
+    assert cr.payload == {"value": "19"}
+
+
 def test_a_new_target_without_value_or_text_is_refused_on_the_page(client, indicator, author):
     client.force_login(author)
     response = client.post(
