@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.admin import ChangedOnlyByReview, DataFlagInline
+from tracker.admin import ChangedOnlyByReview, DataFlagInline, SavedThroughService
 
 from .models import Dimension, DimensionValue, Indicator, Observation, Programme, Target
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("key", "short_name", "approving_act", "period_start", "period_end")
     search_fields = ("key", "name_kk", "name_ru", "name_en")
     list_select_related = ("approving_act",)
@@ -26,24 +26,24 @@ class DimensionValueInline(admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("code", "name_kk", "name_ru", "name_en")
     search_fields = ("code", "name_kk", "name_en")
     inlines = [DimensionValueInline]
 
 
 @admin.register(DimensionValue)
-class DimensionValueAdmin(admin.ModelAdmin):
+class DimensionValueAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("dimension", "code", "name_kk", "name_en")
     list_filter = ("dimension",)
     search_fields = ("code", "name_kk", "name_ru", "name_en")
     list_select_related = ("dimension",)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ChangedOnlyByReview, admin.TabularInline):
     model = Target
     extra = 0
-    fields = ("year", "value", "text_kk", "placement", "reasoning", "source_annex")
+    fields = ("year", "value", "text_kk", "placement", "reasoning", "source_annex", "version")
     readonly_fields = ("version",)
 
 
@@ -60,7 +60,7 @@ class ObservationInline(ChangedOnlyByReview, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("key", "short_name", "unit", "direction", "programme", "organization")
     list_filter = ("unit", "direction", "programme", "curation")
     search_fields = ("key", "name_kk", "name_ru", "name_en")
@@ -77,7 +77,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
     list_display = ("indicator", "year", "value", "text_kk", "placement")
     list_filter = ("placement", "year")
     search_fields = ("indicator__key", "indicator__name_kk", "reasoning")

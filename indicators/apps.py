@@ -8,8 +8,10 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from indicators.editing import register_observation
+        from indicators.editing import register_indicator, register_observation, register_target
 
-        # tracker's workflow handles observations without importing indicators
-        # (tracker ← indicators): indicators registers its edit spec.
+        # tracker's workflow handles indicators' records without importing indicators
+        # (tracker ← indicators): indicators registers their edit specs.
         register_observation()
+        register_target()
+        register_indicator()

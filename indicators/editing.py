@@ -1,5 +1,6 @@
-"""Observations as change requests: the form that validates a proposed value, and the rule that an
-observation putting its indicator off track must say why. Registered with tracker.editing."""
+"""Indicators' records as change requests: observations (with the rule that one putting its
+indicator off track must say why), targets (they decide "off track", so they change under the same
+four eyes) and indicator definitions. Registered with tracker.workflow.specs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.workflow.specs import EditSpec, Values, register
 
-from .models import Indicator, Observation, Unit, dims_key_for
+from .models import Indicator, Observation, Target, Unit, dims_key_for
 from .progress import ProgressStatus, indicator_progress
 
 if TYPE_CHECKING:
@@ -52,12 +53,7 @@ class ObservationForm(forms.ModelForm):
             if end and indicator.year_to and end.year > indicator.year_to:
                 self.add_error("period_end", self._outside(indicator))
             if value is not None and indicator.unit == Unit.PERCENT and not 0 <= value <= 100:
-                self.add_error(
-                    "value",
-                    ValidationError(
-                        _("A share in per cent must be between 0 and 100."), code="percent_range"
-                    ),
-                )
+                self.add_error("value", _percent_range())
         if start and end and end < start:
             self.add_error(
                 "period_end",
@@ -129,9 +125,84 @@ class ObservationForm(forms.ModelForm):
                 )
 
 
-def _observation_organization_ids(
-    *, target: Observation | None = None, values: Values | None = None
+def _percent_range() -> ValidationError:
+    return ValidationError(
+        _("A share in per cent must be between 0 and 100."), code="percent_range"
+    )
+
+
+class TargetForm(forms.ModelForm):
+    """An indicator's target for one year: a number, or a qualitative text where none is set."""
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "year", "value", "text_kk", "placement", "reasoning", "source_annex"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        indicator: Indicator | None = cleaned.get("indicator")
+        value = cleaned.get("value")
+        if value is None and not cleaned.get("text_kk") and "value" not in self.errors:
+            self.add_error(
+                "value",
+                ValidationError(
+                    _("A target needs a value or a qualitative text."), code="value_or_text"
+                ),
+            )
+        percent = indicator is not None and indicator.unit == Unit.PERCENT
+        if percent and value is not None and not 0 <= value <= 100:
+            self.add_error("value", _percent_range())
+        return cleaned
+
+
+class IndicatorForm(forms.ModelForm):
+    """An indicator's definition: what is measured, in which unit, which way is better, by whom."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "key",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "unit",
+            "unit_label_kk",
+            "direction",
+            "programme",
+            "organization",
+            "articles",
+            "dimensions",
+            "year_from",
+            "year_to",
+            "source_paragraphs",
+            "source_annex",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        if first and last and last < first:
+            self.add_error(
+                "year_to",
+                ValidationError(
+                    _("The last year may not come before the first."), code="years_ordered"
+                ),
+            )
+        return cleaned
+
+
+def _indicator_organization_ids(
+    *, target: Indicator | None = None, values: Values | None = None
 ) -> set[int]:
+    """An indicator's responsible organisation: the live one, or the one proposed."""
+    org = target.organization_id if target is not None else (values or {}).get("organization")
+    return {org} if org else set()
+
+
+def _observation_organization_ids(
+    *, target: Observation | Target | None = None, values: Values | None = None
+) -> set[int]:
+    """A target's or an observation's: the responsible organisation of its indicator."""
     indicator_id = target.indicator_id if target is not None else (values or {}).get("indicator")
     if not indicator_id:
         return set()
@@ -184,5 +255,28 @@ def register_observation() -> None:
             organization_ids=_observation_organization_ids,
             before_save=_observation_before_save,
             check_submission=_require_explanation_when_off_track,
+        )
+    )
+
+
+def register_target() -> None:
+    register(
+        EditSpec(
+            model=Target,
+            form=TargetForm,
+            create_only=frozenset({"indicator"}),
+            organization_ids=_observation_organization_ids,
+        )
+    )
+
+
+def register_indicator() -> None:
+    register(
+        EditSpec(
+            model=Indicator,
+            form=IndicatorForm,
+            # The key is how the API, the fixtures and the loader name the indicator.
+            create_only=frozenset({"key"}),
+            organization_ids=_indicator_organization_ids,
         )
     )

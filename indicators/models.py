@@ -9,7 +9,7 @@ from tracker.common.models import Provenance, Versioned
 from tracker.models import Article, LegalAct, Organization, ReportParagraph, localized
 
 
-class Programme(Provenance):
+class Programme(Provenance, Versioned):
     """A state programme or a state body's strategic plan that sets indicators (annex 2)."""
 
     key = models.CharField(_("key"), max_length=80, unique=True)
@@ -66,13 +66,14 @@ class Direction(models.TextChoices):
     NONE = "none", _("No direction (context figure)")
 
 
-class Dimension(models.Model):
+class Dimension(Versioned):
     """An axis of disaggregation: region, sex, age group, disability group, settlement type…"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
     name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -83,7 +84,7 @@ class Dimension(models.Model):
         return localized(self, "name") or self.code
 
 
-class DimensionValue(models.Model):
+class DimensionValue(Versioned):
     """One value of a dimension, such as the Akmola region or the female sex."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="values")
@@ -91,6 +92,7 @@ class DimensionValue(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=400)
     name_ru = models.CharField(_("name (Russian)"), max_length=400, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=400, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension__code", "code"]

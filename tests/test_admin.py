@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from indicators import models as im
 from tests import factories as f
 from tracker import models as tm
 
@@ -109,6 +110,8 @@ def _snapshot(obj) -> dict:
         f.LegalActFactory,
         f.ObservationFactory,
         f.CitationFactory,
+        f.TargetFactory,
+        f.IndicatorFactory,
         f.ChangeRequestFactory,
         _evidence,
         _review_event,
@@ -133,7 +136,9 @@ def test_live_and_workflow_records_cannot_be_edited_or_deleted_in_the_admin(
     assert _snapshot(obj) == before
 
 
-@pytest.mark.parametrize("make", [f.MeasureFactory, f.LegalActFactory, f.ObservationFactory])
+@pytest.mark.parametrize(
+    "make", [f.MeasureFactory, f.LegalActFactory, f.ObservationFactory, f.TargetFactory]
+)
 def test_the_history_page_cannot_revert_a_live_record(client, superuser, make):
     obj = make()
     model = type(obj)
@@ -147,3 +152,148 @@ def test_the_history_page_cannot_revert_a_live_record(client, superuser, make):
     )
     assert client.post(url, {"title_kk": "HACKED", "value": "1"}).status_code == 403
     assert _snapshot(model.objects.get(pk=obj.pk)) == before
+
+
+# Reference data: edited in the admin, saved through tracker/common/services.py ----------------
+
+
+def _post_data(response, **changes) -> dict:
+    """What the browser would send back from an admin change or add page, with `changes`."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = value
+    data.update(changes)
+    return data
+
+
+def _admin_url(obj, action: str = "change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=[obj.pk])
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [(f.OrganizationFactory, "name_en"), (f.ProgrammeFactory, "name_en")],
+)
+def test_an_admin_edit_of_reference_data_raises_the_version_and_writes_history_with_the_reason(
+    client, make, field
+):
+    admin_user = f.UserFactory(administrator=True, username="ref-admin")
+    obj = make()
+    rows_before = obj.history.count()
+    client.force_login(admin_user)
+    page = client.get(_admin_url(obj))
+    assert page.status_code == 200
+    response = client.post(
+        _admin_url(obj),
+        _post_data(page, **{field: "Renamed", "change_reason": "Renamed by decree No. 12"}),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == ("Renamed", 2)
+    assert obj.history.count() == rows_before + 1
+    row = obj.history.latest()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "~",
+        admin_user,
+        "Renamed by decree No. 12",
+    )
+    assert row.version == 2
+
+
+def test_an_admin_edit_without_a_reason_is_refused_and_changes_nothing(client, superuser):
+    org = f.OrganizationFactory(name_en="Ministry")
+    client.force_login(superuser)
+    page = client.get(_admin_url(org))
+    response = client.post(_admin_url(org), _post_data(page, name_en="Renamed", change_reason=""))
+    assert response.status_code == 200
+    assert "change_reason" in response.context["adminform"].form.errors
+    org.refresh_from_db()
+    assert (org.name_en, org.version, org.history.count()) == ("Ministry", 1, 1)
+
+
+def test_an_admin_adds_and_deletes_reference_data_with_history(client, superuser):
+    client.force_login(superuser)
+    add = reverse("admin:indicators_dimension_add")
+    page = client.get(add)
+    response = client.post(
+        add, _post_data(page, code="sex", name_kk="Жынысы", change_reason="Annex 4 splits by sex")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dimension = im.Dimension.objects.get(code="sex")
+    assert dimension.version == 1
+    (created,) = dimension.history.all()
+    assert (created.history_type, created.history_user) == ("+", superuser)
+    response = client.post(_admin_url(dimension, "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    assert not im.Dimension.objects.filter(code="sex").exists()
+    deleted = im.Dimension.history.filter(code="sex").latest()
+    assert (deleted.history_type, deleted.history_user) == ("-", superuser)
+    assert superuser.username in deleted.history_change_reason
+
+
+def test_inline_flags_are_saved_through_the_service_with_the_records_reason(client, superuser):
+    programme = f.ProgrammeFactory()
+    flag = f.DataFlagFactory(target=programme, message="Year unclear")
+    client.force_login(superuser)
+    page = client.get(_admin_url(programme))
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    data = _post_data(page, change_reason="Flag resolved after checking annex 2")
+    data[f"{prefix}-0-resolved"] = "on"
+    response = client.post(_admin_url(programme), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    flag.refresh_from_db()
+    assert (flag.resolved, flag.version) == (True, 2)
+    row = flag.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        superuser,
+        "Flag resolved after checking annex 2",
+    )
+
+
+def test_the_reference_service_refuses_users_without_the_right_or_a_reason(editor, superuser):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from tracker.common.services import reference_delete, reference_save
+
+    org = f.OrganizationFactory(name_en="Ministry")
+    org.name_en = "Renamed"
+    with pytest.raises(PermissionDenied):
+        reference_save(instance=org, by=editor, reason="no right")
+    with pytest.raises(PermissionDenied):
+        reference_delete(instance=org, by=editor, reason="no right")
+    with pytest.raises(ValidationError) as error:
+        reference_save(instance=org, by=superuser, reason="  ")
+    assert "change_reason" in error.value.message_dict
+    org.refresh_from_db()
+    assert (org.name_en, org.version, org.history.count()) == ("Ministry", 1, 1)
+
+
+def test_an_admin_edit_of_a_paragraphs_links_goes_through_the_service(client, superuser):
+    paragraph = f.ReportParagraphFactory(number=101)
+    first, second = f.ArticleFactory(number=9), f.ArticleFactory(number=24)
+    paragraph.convention_articles.set([first])
+    client.force_login(superuser)
+    page = client.get(_admin_url(paragraph))
+    data = _post_data(page, change_reason="¶101 also speaks of education (art. 24)")
+    data["convention_articles"] = [first.pk, second.pk]
+    response = client.post(_admin_url(paragraph), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    paragraph.refresh_from_db()
+    assert set(paragraph.convention_articles.all()) == {first, second}
+    assert paragraph.version == 2
+    row = paragraph.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        superuser,
+        "¶101 also speaks of education (art. 24)",
+    )

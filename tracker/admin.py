@@ -1,13 +1,17 @@
 """The Django admin for the tracker's records. Status fields are read-only here: they move only
-through the workflow services, so the admin cannot bypass review."""
+through the workflow services, so the admin cannot bypass review. Reference data is edited here,
+but saved and deleted only through tracker/common/services.py (version, who, why)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .common.services import reference_delete, reference_save
 from .models import (
     Article,
     ChangeRequest,
@@ -55,6 +59,64 @@ class ChangedOnlyByReview:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ReferenceForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's history with your name."),
+    )
+
+
+def _deletion_reason(request) -> str:
+    return gettext("Deleted in the administration by %(user)s") % {
+        "user": request.user.get_username()
+    }
+
+
+class SavedThroughService:
+    """Reference data an administrator edits here directly: every save and delete, of the record
+    and of its inline rows, goes through the reference service, which raises the version and
+    writes one history row with the administrator and the reason given in the form."""
+
+    form = ReferenceForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "version")
+
+    def save_model(self, request, obj, form, change) -> None:
+        links = {
+            f.name: form.cleaned_data[f.name]
+            for f in obj._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        reference_save(
+            instance=obj, by=request.user, reason=form.cleaned_data["change_reason"], links=links
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # The record's own links were set by save_model, through the service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj) -> None:
+        reference_delete(instance=obj, by=request.user, reason=_deletion_reason(request))
+
+    def delete_queryset(self, request, queryset) -> None:
+        # One by one, so each deletion has its history row with who and why.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # Inline rows (flags, dimension values) are reference data too, saved for the same reason.
+        reason = form.cleaned_data.get("change_reason", "")
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            reference_delete(instance=obj, by=request.user, reason=reason)
+        for obj in instances:
+            reference_save(instance=obj, by=request.user, reason=reason)
+        formset.save_m2m()
+
+
 class DataFlagInline(GenericTabularInline):
     model = DataFlag
     extra = 0
@@ -62,7 +124,7 @@ class DataFlagInline(GenericTabularInline):
 
 
 @admin.register(DataFlag)
-class DataFlagAdmin(admin.ModelAdmin):
+class DataFlagAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("code", "content_type", "object_id", "short_message", "resolved", "created_at")
     list_filter = ("code", "resolved", "content_type")
     search_fields = ("message",)
@@ -74,7 +136,7 @@ class DataFlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("number", "title_kk", "title_en", "part")
     list_filter = ("part",)
     search_fields = ("title_kk", "title_ru", "title_en")
@@ -82,7 +144,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportParagraph)
-class ReportParagraphAdmin(admin.ModelAdmin):
+class ReportParagraphAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("number", "article", "section_kk", "repair", "curation")
     list_filter = ("repair", "article__part", "article")
     search_fields = ("text_kk", "section_kk")
@@ -101,7 +163,7 @@ class ReportParagraphAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("code", "short_kk", "name_kk", "kind", "region", "parent")
     list_filter = ("kind",)
     search_fields = ("code", "short_kk", "name_kk", "name_ru", "name_en")
@@ -302,7 +364,7 @@ class EvidenceAdmin(ChangedOnlyByReview, admin.ModelAdmin):
 
 
 @admin.register(TechnicalAid)
-class TechnicalAidAdmin(admin.ModelAdmin):
+class TechnicalAidAdmin(SavedThroughService, SimpleHistoryAdmin):
     list_display = ("key", "category", "number", "name_kk", "name_en")
     list_filter = ("category",)
     search_fields = ("name_kk", "name_ru", "name_en", "category_kk")

@@ -182,7 +182,8 @@ def _decision(summary: str, *, request: type | None = None, created: bool = Fals
 class ChangeRequestViewSet(
     DomainErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Proposed changes to measures, observations and legal acts, and their review."""
+    """Proposed changes to measures, observations, legal acts, targets and indicators, and their
+    review."""
 
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated]

@@ -81,9 +81,13 @@ def test_the_administrator_role_manages_reference_data_but_not_live_rows(client,
     measure.refresh_from_db()
     assert (measure.version, measure.title_kk, measure.history.count()) == before
     assert client.get(reverse("admin:tracker_measure_add")).status_code == 403
+    # Indicators and their targets decide "off track": they too change only through review…
     indicator_url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
     assert client.get(indicator_url).status_code == 200
-    assert 'name="_save"' in client.get(indicator_url).content.decode()
+    assert 'name="_save"' not in client.get(indicator_url).content.decode()
+    # …while reference data is the administrators' own (saved through the reference service).
+    org_url = reverse("admin:tracker_organization_change", args=[measure.organizations.first().pk])
+    assert 'name="_save"' in client.get(org_url).content.decode()
 
 
 def test_the_admin_lists_change_requests_and_offers_approval_only_to_reviewers(client, org_a):

@@ -43,7 +43,8 @@ class Provenance(models.Model):
 
 
 class Versioned(models.Model):
-    """A row editors change through change requests; `version` is the optimistic lock."""
+    """A row whose every change is counted: `version` is the optimistic lock of the change requests
+    (live records) and goes up with every administrator's save of reference data."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

@@ -3,8 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from tracker.common.models import Provenance, localized
+from tracker.common.models import Provenance, Versioned, localized
 
 
 class ArticlePart(models.TextChoices):
@@ -14,7 +15,7 @@ class ArticlePart(models.TextChoices):
     FINAL = "final", _("Institutional and final provisions (art. 34–50)")
 
 
-class Article(Provenance):
+class Article(Provenance, Versioned):
     """An article of the UN Convention on the Rights of Persons with Disabilities (1–50)."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
@@ -22,6 +23,7 @@ class Article(Provenance):
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     part = models.CharField(_("part"), max_length=16, choices=ArticlePart.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -56,7 +58,7 @@ class RepairStatus(models.TextChoices):
     UNREPAIRED = "unrepaired", _("Could not be repaired")
 
 
-class ReportParagraph(Provenance):
+class ReportParagraph(Provenance, Versioned):
     """One numbered paragraph of the State report (¶1–508): the unit of provenance."""
 
     number = models.PositiveIntegerField(_("number"), unique=True)
@@ -82,6 +84,7 @@ class ReportParagraph(Provenance):
         related_name="mentioned_in",
         help_text=_("The Convention's own articles; not national law."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -98,7 +101,7 @@ class ReportParagraph(Provenance):
         return f"¶{self.number}"
 
 
-class TechnicalAid(Provenance):
+class TechnicalAid(Provenance, Versioned):
     """An item of the national list of technical aids and special means of mobility (annex 5)."""
 
     key = models.CharField(_("key"), max_length=32, unique=True)
@@ -114,6 +117,7 @@ class TechnicalAid(Provenance):
         blank=True,
         help_text=_("Set where the list adds an item later than the report's date."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "number"]

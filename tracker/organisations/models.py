@@ -8,7 +8,7 @@ from rules.permissions import has_perm as rule_grants
 from rules.permissions import perm_exists
 from simple_history.models import HistoricalRecords
 
-from tracker.common.models import Provenance, localized
+from tracker.common.models import Provenance, Versioned, localized
 from tracker.convention.models import ReportParagraph
 
 
@@ -28,7 +28,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organization(Provenance):
+class Organization(Provenance, Versioned):
     """A ministry, agency, akimat, ombudsman institution or organisation of persons with
     disabilities that the report names as acting."""
 

@@ -30,6 +30,9 @@ _WORKFLOW_ONLY = (
     "legalactalias",
     "citation",
     "observation",
+    # Targets decide whether an indicator is off track: the same four eyes as its observations.
+    "target",
+    "indicator",
     "changerequest",
     "reviewevent",
     "evidence",

@@ -5,6 +5,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.common.models import Versioned
 
 
 class DataFlagCode(models.TextChoices):
@@ -17,7 +20,7 @@ class DataFlagCode(models.TextChoices):
     LEGAL_BASIS_CHANGED = "legal_basis_changed", _("Legal basis amended or repealed")
 
 
-class DataFlag(models.Model):
+class DataFlag(Versioned):
     """A data-quality problem recorded against one record: what the report says is kept, and why
     it is doubtful is written here instead of silently correcting it."""
 
@@ -28,6 +31,7 @@ class DataFlag(models.Model):
     message = models.TextField(_("message"))
     resolved = models.BooleanField(_("resolved"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("data-quality flag")

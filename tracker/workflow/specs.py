@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
 
 if TYPE_CHECKING:
     from .models import ChangeRequest
@@ -199,26 +201,38 @@ def apply(
 ) -> models.Model:
     """Save a validated form's instance with its version bumped and exactly one history row.
 
-    simple-history writes a row on every save and on every many-to-many change; the row must carry
-    the final many-to-many values, so those are written first without history and the last save
-    records the one row.
+    simple-history writes a row on every save and on every many-to-many change; the one row must
+    carry the final many-to-many values. So the links are written with the library's own switch
+    off (`skip_history_when_saving`, which its m2m receiver honours), a new record is inserted
+    first with `save_without_historical_record()` (the links need its pk), and the last save
+    writes the row, typed a creation for a new record by `_creation_row` below.
     """
     obj = form.save(commit=False)
     created = obj.pk is None
     obj.version = 1 if created else obj.version + 1
     if spec.before_save:
         spec.before_save(obj, form, cr)
-    obj._change_reason = reason[:100]  # the history column is 100 characters
+    obj._change_reason = reason
     obj._history_user = user
+    if created:
+        obj.save_without_historical_record()
     obj.skip_history_when_saving = True
     try:
-        if created:
-            obj.save()
         form.save_m2m()
     finally:
         del obj.skip_history_when_saving
-    obj.save()
-    if created:
-        # The row was written by an update save (the pk had to exist for the M2M); say what it is.
-        obj.history.filter(pk=obj.history.latest().pk).update(history_type="+")
+    obj._created_through_review = created
+    try:
+        obj.save()
+    finally:
+        del obj._created_through_review
     return obj
+
+
+@receiver(pre_create_historical_record)
+def _creation_row(sender: type, instance: models.Model, history_instance: Any, **kwargs) -> None:
+    # The library's hook for shaping a row before it is written: the save that records a new
+    # record's row is an UPDATE (the INSERT came first, for the links), so the library would call
+    # it a change.
+    if getattr(instance, "_created_through_review", False):
+        history_instance.history_type = "+"

@@ -11,6 +11,9 @@ urlpatterns = [
         views.observation_propose_new,
         name="observation-propose-new",
     ),
+    path("<int:pk>/propose/", views.indicator_propose, name="indicator-propose"),
+    path("<int:pk>/targets/new/", views.target_propose_new, name="target-propose-new"),
+    path("targets/<int:pk>/propose/", views.target_propose, name="target-propose"),
     path(
         "observations/<int:pk>/propose/",
         views.observation_propose,

@@ -350,8 +350,8 @@ def change_request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     model = cr.target_type.model_class()
     target = model._default_manager.get(pk=cr.target_id) if cr.target_id else None
-    hidden = ("key",) if model is LegalAct else ()
-    if model._meta.label == "indicators.Observation":
+    hidden = ("key",) if model is LegalAct or model._meta.label == "indicators.Indicator" else ()
+    if model._meta.label in ("indicators.Observation", "indicators.Target"):
         hidden = ("indicator",)
     return proposal_page(request, model=model, target=target, cr=cr, hidden=hidden)
 
