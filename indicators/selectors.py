@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .models import DimensionValue, Indicator, Observation
-from .progress import ProgressStatus, progress_status
+from .progress import numeric_targets, progress_status, totals_by_year
 
 
 def indicator_list() -> QuerySet[Indicator]:
@@ -33,30 +33,19 @@ def indicator_detail(pk: int) -> Indicator:
 
 
 def progress_by_year(indicator: Indicator) -> list[dict[str, Any]]:
-    """The computed status for every year with a target or a total, from the prefetched rows
-    (the same rule as indicators.progress.indicator_progress, without a query per year)."""
-    targets = [(t.year, t.value) for t in indicator.targets.all() if t.value is not None]
-    totals: dict[int, Any] = {}
-    rows = sorted(
-        (o for o in indicator.observations.all() if o.dims_key == ""),
-        # As indicators.progress.indicator_progress orders them: the total covering more stands.
-        key=lambda o: (o.period_end, -o.period_start.toordinal(), o.pk),
-    )
-    # Disaggregated cells are parts of the whole: only totals are compared with the targets.
-    for obs in rows:
-        totals[obs.period_end.year] = obs.value
-    observed = sorted(totals.items())
-    years = sorted({y for y, _v in targets} | set(totals))
+    """The computed status for every year with a target or a total, from the prefetched rows of
+    indicator_detail (the rules of indicators/progress.py, without a query per year)."""
+    targets = numeric_targets(indicator.targets.all())
+    observed = totals_by_year(indicator.observations.all())
+    years = sorted({y for y, _v in targets} | {y for y, _v in observed})
     return [
         {
             "year": year,
-            "status": ProgressStatus(
-                progress_status(
-                    direction=indicator.direction,
-                    targets=targets,
-                    observations=observed,
-                    year=year,
-                )
+            "status": progress_status(
+                direction=indicator.direction,
+                targets=targets,
+                observations=observed,
+                year=year,
             ),
         }
         for year in years
