@@ -11,7 +11,12 @@ from django.db.models import Q, QuerySet
 from api.keys import KeyEncoder, codec_for
 from tracker.models import ChangeRequest, ChangeStatus, Organization
 from tracker.rules import is_administrator, is_reviewer
-from tracker.workflow.selectors import change_request_diff, record_history
+from tracker.workflow.selectors import (
+    change_request_diff,
+    change_request_events,
+    change_request_evidence,
+    record_history,
+)
 from tracker.workflow.specs import editable_models, spec_for
 
 if TYPE_CHECKING:
@@ -55,8 +60,8 @@ def change_request_details(cr: ChangeRequest) -> dict[str, Any]:
     return {
         "payload": encode.values(cr.payload),
         "diff": diff,
-        "events": list(cr.events.select_related("actor")),
-        "evidence": list(cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "events": list(change_request_events(cr)),
+        "evidence": list(change_request_evidence(cr)),
     }
 
 

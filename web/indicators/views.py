@@ -10,9 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from indicators.models import Indicator, Observation
-from indicators.selectors import indicator_detail, indicator_list, progress_by_year
+from indicators.selectors import (
+    indicator_detail,
+    indicator_list,
+    indicators,
+    observations_with_indicator,
+    progress_by_year,
+)
 from tracker import rules as permissions
-from web.tracker.views import proposal_page
+from web.tracker.views import ProposalView
 
 
 def indicator_list_view(request: HttpRequest) -> HttpResponse:
@@ -39,28 +45,28 @@ def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, pk=pk)
+    indicator = get_object_or_404(indicators(), pk=pk)
     if not permissions.can_propose(request.user, Observation, payload={"indicator": pk}):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Observation,
         initial={"indicator": indicator.pk},
         hidden=("indicator",),
         context={"indicator": indicator},
-    )
+    ).respond()
 
 
 @login_required
 def observation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a correction to a recorded value (a revised statistic, a wrong period)."""
-    observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
+    observation = get_object_or_404(observations_with_indicator(), pk=pk)
     if not permissions.can_propose(request.user, Observation, target=observation):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Observation,
         target=observation,
         hidden=("indicator",),
         context={"indicator": observation.indicator},
-    )
+    ).respond()
