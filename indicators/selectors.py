@@ -1,4 +1,4 @@
-"""Reads for the indicator pages: live (approved) rows only."""
+"""Reads of indicators and their data for the pages and the API: live (approved) rows only."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def indicator_list(*, with_links: bool = False) -> QuerySet[Indicator]:
     return qs.order_by("key")
 
 
-def indicators() -> QuerySet[Indicator]:
+def indicator_queryset() -> QuerySet[Indicator]:
     """Indicators as they are, for a proposal to start from one."""
     return Indicator.objects.all()
 

@@ -32,7 +32,7 @@ def article_list() -> QuerySet[Article]:
     return Article.objects.order_by("number")
 
 
-def articles() -> QuerySet[Article]:
+def article_queryset() -> QuerySet[Article]:
     """Articles as they are, for a page that picks one by its number."""
     return Article.objects.all()
 

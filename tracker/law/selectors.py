@@ -35,7 +35,7 @@ def legal_act_detail() -> QuerySet[LegalAct]:
     return LegalAct.objects.select_related("issuing_organization").prefetch_related("aliases")
 
 
-def legal_acts() -> QuerySet[LegalAct]:
+def legal_act_queryset() -> QuerySet[LegalAct]:
     """Acts as they are, for a proposal to start from one."""
     return LegalAct.objects.all()
 

@@ -29,10 +29,10 @@ def measure_list(*, with_sources: bool = False) -> QuerySet[Measure]:
     return Measure.objects.prefetch_related(*prefetches).order_by("key")
 
 
-def measure_detail(*, pk: int) -> QuerySet[Measure]:
-    """One measure's page: articles, organisations, legal basis with its acts, source paragraphs
-    and the unresolved data-quality flags. A queryset, for get_object_or_404."""
-    return Measure.objects.filter(pk=pk).prefetch_related(
+def measure_detail() -> QuerySet[Measure]:
+    """Measures with what their page shows: articles, organisations, legal basis with its acts,
+    source paragraphs and the unresolved data-quality flags; get_object_or_404 picks one."""
+    return Measure.objects.prefetch_related(
         "articles",
         "organizations",
         Prefetch("legal_basis", queryset=Citation.objects.select_related("act")),
@@ -41,8 +41,12 @@ def measure_detail(*, pk: int) -> QuerySet[Measure]:
     )
 
 
-def measures_of_article(article: Article) -> QuerySet[Measure]:
-    return article.measures.prefetch_related("organizations").order_by("key")
+def measures_of_article(*, article_id: int) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(articles=article_id)
+        .prefetch_related("organizations")
+        .order_by("key")
+    )
 
 
 def measures_citing_act(*, act_id: int) -> QuerySet[Measure]:
@@ -63,6 +67,6 @@ def measures_needing_review(*, organization_id: int) -> QuerySet[Measure]:
     )
 
 
-def measure_by_pk(pk: int) -> QuerySet[Measure]:
-    """A queryset of the one measure, for get_object_or_404 (proposals start from it)."""
-    return Measure.objects.filter(pk=pk)
+def measure_queryset() -> QuerySet[Measure]:
+    """Measures as they are, for a proposal to start from one."""
+    return Measure.objects.all()

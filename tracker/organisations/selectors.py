@@ -11,6 +11,6 @@ def organization_list() -> QuerySet[Organization]:
     return Organization.objects.select_related("parent").order_by("code")
 
 
-def organizations() -> QuerySet[Organization]:
+def organization_queryset() -> QuerySet[Organization]:
     """Organisations as they are, for a page that picks one by its code."""
     return Organization.objects.all()

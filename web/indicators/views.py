@@ -13,7 +13,7 @@ from indicators.models import Indicator, Observation
 from indicators.selectors import (
     indicator_detail,
     indicator_list,
-    indicators,
+    indicator_queryset,
     observations_with_indicator,
     progress_by_year,
 )
@@ -45,7 +45,7 @@ def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(indicators(), pk=pk)
+    indicator = get_object_or_404(indicator_queryset(), pk=pk)
     if not permissions.can_propose(request.user, Observation, payload={"indicator": pk}):
         raise PermissionDenied
     return ProposalView(

@@ -1,6 +1,7 @@
-"""Web pages. Public pages read live (approved) rows only; the workflow pages call the services in
-tracker/workflow/services.py for every write and use tracker/rules.py only to decide which actions
-to offer (the services refuse anything the predicates do not allow)."""
+"""Web pages. Every read goes through the domain's selectors (tracker/*/selectors.py,
+indicators/selectors.py) and public pages show live (approved) rows only; the workflow pages call
+the services in tracker/workflow/services.py for every write and use tracker/rules.py only to
+decide which actions to offer (the services refuse anything the predicates do not allow)."""
 
 from __future__ import annotations
 
@@ -23,27 +24,27 @@ from indicators.selectors import indicators_of_article, indicators_of_organizati
 from tracker import rules as permissions
 from tracker.convention.selectors import (
     article_list_with_counts,
+    article_queryset,
     article_status_breakdown,
-    articles,
     paragraphs_of_article,
 )
 from tracker.law.selectors import (
     citations_of_act,
     citations_of_article,
     legal_act_list_with_counts,
-    legal_acts,
+    legal_act_queryset,
 )
 from tracker.law.selectors import legal_act_detail as legal_act_detail_query
 from tracker.measures.filters import MeasureFilter
+from tracker.measures.selectors import measure_detail as measure_detail_query
 from tracker.measures.selectors import (
-    measure_by_pk,
     measure_list,
+    measure_queryset,
     measures_citing_act,
     measures_needing_review,
     measures_of_article,
     measures_of_organization,
 )
-from tracker.measures.selectors import measure_detail as measure_detail_query
 from tracker.models import (
     ChangeOperation,
     ChangeRequest,
@@ -52,7 +53,7 @@ from tracker.models import (
     Measure,
     MeasureStatus,
 )
-from tracker.organisations.selectors import organizations
+from tracker.organisations.selectors import organization_queryset
 from tracker.workflow import evidence, services
 from tracker.workflow.selectors import (
     change_request_diff,
@@ -101,13 +102,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, number: int) -> HttpResponse:
-    article = get_object_or_404(articles(), number=number)
+    article = get_object_or_404(article_queryset(), number=number)
     return render(
         request,
         "tracker/article_detail.html",
         {
             "article": article,
-            "measures": measures_of_article(article),
+            "measures": measures_of_article(article_id=article.pk),
             "citations": citations_of_article(article_id=article.pk),
             "indicators": indicators_of_article(article_id=article.pk),
             "paragraphs": paragraphs_of_article(article_id=article.pk),
@@ -129,7 +130,7 @@ def measure_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(measure_detail_query(pk=pk))
+    measure = get_object_or_404(measure_detail_query(), pk=pk)
     return render(
         request,
         "tracker/measure_detail.html",
@@ -163,7 +164,7 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     if "\x00" in code:  # PostgreSQL refuses such a text outright; no code has one
         raise Http404
-    organization = get_object_or_404(organizations(), code=code)
+    organization = get_object_or_404(organization_queryset(), code=code)
     return render(
         request,
         "tracker/organization_detail.html",
@@ -351,7 +352,7 @@ class ProposalView:
 
 @login_required
 def measure_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(measure_by_pk(pk))
+    measure = get_object_or_404(measure_queryset(), pk=pk)
     if not permissions.can_propose(request.user, Measure, target=measure):
         raise PermissionDenied
     return ProposalView(request, model=Measure, target=measure).respond()
@@ -372,7 +373,7 @@ def measure_propose_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def legal_act_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    act = get_object_or_404(legal_acts(), pk=pk)
+    act = get_object_or_404(legal_act_queryset(), pk=pk)
     if not permissions.can_propose_legal_act(request.user):
         raise PermissionDenied
     return ProposalView(request, model=LegalAct, target=act, hidden=("key",)).respond()
