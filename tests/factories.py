@@ -120,8 +120,9 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 class ChangeRequestFactory(factory.django.DjangoModelFactory):
     """A draft row proposing a new measure, written directly (so constraint tests can build
     broken ones). `submitted=True` goes through the workflow services instead: the draft is
-    created and submitted by its author, with both review events and the outbox rows, and the
-    payload is completed into a valid new measure (article 9, the author's organisation)."""
+    created and submitted by its author, with both review events and the outbox rows. It
+    proposes `payload` for the record `target_id` names, or else a new record; for a new measure
+    the payload is completed into a valid one (article 9, the author's organisation)."""
 
     class Meta:
         model = tm.ChangeRequest
@@ -137,17 +138,23 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, submitted=False, **kwargs):
         if not submitted:
             return super()._create(model_class, *args, **kwargs)
-        author = kwargs["author"]
-        payload = {
-            "kind": tm.MeasureKind.ADMINISTRATIVE,
-            "status": tm.MeasureStatus.PLANNED,
-            "articles": [ArticleFactory(number=9).pk],
-            "organizations": [author.organization_id],
-            **kwargs["payload"],
-        }
+        if "status" in kwargs:
+            raise TypeError("A submitted change request's status is the services' to set.")
+        author, model = kwargs["author"], kwargs["target_type"].model_class()
+        target_id = kwargs.get("target_id")
+        payload = kwargs["payload"]
+        if target_id is None and model is tm.Measure:
+            payload = {
+                "kind": tm.MeasureKind.ADMINISTRATIVE,
+                "status": tm.MeasureStatus.PLANNED,
+                "articles": [ArticleFactory(number=9).pk],
+                "organizations": [author.organization_id],
+                **payload,
+            }
         cr = services.change_request_create(
             by=author,
-            target_model=tm.Measure,
+            target=model._default_manager.get(pk=target_id) if target_id is not None else None,
+            target_model=model if target_id is None else None,
             payload=payload,
             summary=kwargs.get("summary", ""),
             explanation=kwargs.get("explanation", ""),

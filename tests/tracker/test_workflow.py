@@ -118,6 +118,16 @@ def test_a_submitted_factory_change_request_went_through_the_services(reviewer):
     assert Measure.objects.get(pk=ChangeRequest.objects.get(pk=cr.pk).target_id).title_kk
 
 
+def test_a_submitted_factory_update_rests_on_the_live_record(author, reviewer, measure):
+    cr = f.ChangeRequestFactory(
+        submitted=True, author=author, target_id=measure.pk, payload={"progress": 55}
+    )
+    assert (cr.operation, cr.base_version, cr.base_values["progress"]) == ("update", 1, 40)
+    assert list(cr.events.values_list("action", flat=True)) == ["create", "submit"]
+    with pytest.raises(TypeError):
+        f.ChangeRequestFactory(submitted=True, author=author, status="approved")
+
+
 def test_a_draft_records_the_base_and_leaves_the_live_record_alone(author, measure):
     cr = services.change_request_create(
         by=author, target=measure, payload={"progress": "55"}, summary="Progress for 2019"
