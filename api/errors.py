@@ -17,7 +17,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from tracker.models import ChangeRequest
+from tracker.workflow.selectors import change_requests_for_page
 from tracker.workflow.services import ChangeConflict
 from tracker.workflow.specs import spec_for
 from tracker.workflow.transitions import TransitionNotAllowed
@@ -35,7 +35,7 @@ def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def conflict_body(exc: ChangeConflict) -> dict[str, Any]:
-    cr = ChangeRequest.objects.select_related("target_type").get(pk=exc.change_request_id)
+    cr = change_requests_for_page().get(pk=exc.change_request_id)
     spec = spec_for(cr.target_type.model_class())
     encode = KeyEncoder(
         spec, [(row["field"], row[side]) for row in exc.changes for side in ("base", "live")]

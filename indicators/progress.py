@@ -9,14 +9,14 @@ the latest observation while the final target is still ahead).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import pairwise
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Direction, Indicator
+from .models import Direction, Indicator, Observation, Target
 
 Point = tuple[int, Decimal]
 
@@ -82,6 +82,24 @@ def progress_status(
     return ProgressStatus.OFF_TRACK
 
 
+def numeric_targets(targets: Iterable[Target]) -> list[Point]:
+    """The targets a path can run through: those with a value (a qualitative one has none)."""
+    return [(t.year, t.value) for t in targets if t.value is not None]
+
+
+def totals_by_year(observations: Iterable[Observation]) -> list[Point]:
+    """The one value per year that is compared with the targets, oldest first.
+
+    Disaggregated cells are parts of the whole: only totals count. Of two totals ending in one
+    year (a half-year and the year), the one covering more stands, then the later-recorded."""
+    totals = sorted(
+        (o for o in observations if o.dims_key == ""),
+        key=lambda o: (o.period_end, -o.period_start.toordinal(), o.pk),
+    )
+    by_year = {o.period_end.year: o.value for o in totals}
+    return sorted(by_year.items())
+
+
 def indicator_progress(
     indicator: Indicator,
     *,
@@ -91,21 +109,9 @@ def indicator_progress(
 ) -> ProgressStatus:
     """The indicator's status from its live totals, optionally as if `proposed` were observed
     (replacing observation `replacing_pk`): what an observation change would do to it."""
-    targets = [
-        (t_year, value)
-        for t_year, value in indicator.targets.filter(value__isnull=False).values_list(
-            "year", "value"
-        )
-    ]
-    by_year: dict[int, tuple] = {}
-    # Disaggregated cells are parts of the whole: only totals are compared with the targets.
+    targets = numeric_targets(indicator.targets.all())
     totals = indicator.observations.filter(dims_key="").exclude(pk=replacing_pk)
-    # Two totals ending in one year (a half-year and the year): the one covering more, then the
-    # later-recorded, stands; the page's table (selectors.progress_by_year) uses the same order.
-    ordered = totals.order_by("period_end", "-period_start", "pk")
-    for period_end, value in ordered.values_list("period_end", "value"):
-        by_year[period_end.year] = (period_end, value)
-    points = [(y, v) for y, (_end, v) in by_year.items()]
+    points = totals_by_year(totals.only("pk", "dims_key", "period_start", "period_end", "value"))
     if proposed is not None:
         points = [p for p in points if p[0] != proposed[0]] + [proposed]
     return progress_status(

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from indicators import models as im
 from tracker import models as tm
 from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
+from tracker.workflow import services
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -100,7 +101,10 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Measure {n}")
     kind = tm.MeasureKind.ADMINISTRATIVE
     status = tm.MeasureStatus.IN_PROGRESS
-    progress = 40
+    # The database's rule: an implemented measure is complete.
+    progress = factory.LazyAttribute(
+        lambda m: 100 if m.status == tm.MeasureStatus.IMPLEMENTED else 40
+    )
 
     @factory.post_generation
     def articles(self, create, extracted, **kwargs):
@@ -114,6 +118,12 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 
 
 class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A draft row proposing a new measure, written directly (so constraint tests can build
+    broken ones). `submitted=True` goes through the workflow services instead: the draft is
+    created and submitted by its author, with both review events and the outbox rows. It
+    proposes `payload` for the record `target_id` names, or else a new record; for a new measure
+    the payload is completed into a valid one (article 9, the author's organisation)."""
+
     class Meta:
         model = tm.ChangeRequest
 
@@ -122,9 +132,34 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     payload = factory.LazyFunction(lambda: {"title_kk": "Жаңа шара"})
     author = factory.SubFactory(UserFactory, editor=True)
     organization = factory.LazyAttribute(lambda cr: cr.author.organization)
+    submitted = False
 
-    class Params:
-        submitted = factory.Trait(status=tm.ChangeStatus.SUBMITTED)
+    @classmethod
+    def _create(cls, model_class, *args, submitted=False, **kwargs):
+        if not submitted:
+            return super()._create(model_class, *args, **kwargs)
+        if "status" in kwargs:
+            raise TypeError("A submitted change request's status is the services' to set.")
+        author, model = kwargs["author"], kwargs["target_type"].model_class()
+        target_id = kwargs.get("target_id")
+        payload = kwargs["payload"]
+        if target_id is None and model is tm.Measure:
+            payload = {
+                "kind": tm.MeasureKind.ADMINISTRATIVE,
+                "status": tm.MeasureStatus.PLANNED,
+                "articles": [ArticleFactory(number=9).pk],
+                "organizations": [author.organization_id],
+                **payload,
+            }
+        cr = services.change_request_create(
+            by=author,
+            target=model._default_manager.get(pk=target_id) if target_id is not None else None,
+            target_model=model if target_id is None else None,
+            payload=payload,
+            summary=kwargs.get("summary", ""),
+            explanation=kwargs.get("explanation", ""),
+        )
+        return services.change_request_submit(cr_id=cr.pk, by=author)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

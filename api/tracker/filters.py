@@ -1,11 +1,10 @@
-"""Query-string filters of the public API; related records are named by natural key."""
+"""Query-string filters of the public API; related records are named by natural key. The measure
+list's filters are the domain's own, shared with the page: tracker/measures/filters.py."""
 
 from __future__ import annotations
 
 import django_filters as df
-from django.db.models import QuerySet
 
-from tracker.measures.selectors import measure_text_q
 from tracker.models import (
     Article,
     ArticlePart,
@@ -17,9 +16,6 @@ from tracker.models import (
     LegalAct,
     LegalActStatus,
     LegalActType,
-    Measure,
-    MeasureKind,
-    MeasureStatus,
     Organization,
     OrganizationKind,
     ReportParagraph,
@@ -67,29 +63,6 @@ class CitationFilter(df.FilterSet):
     class Meta:
         model = Citation
         fields = ["act", "paragraph", "article"]
-
-
-class MeasureFilter(df.FilterSet):
-    article = df.NumberFilter(
-        field_name="articles__number", distinct=True, help_text="CRPD article number."
-    )
-    organization = df.CharFilter(
-        field_name="organizations__code", distinct=True, help_text="Organisation code."
-    )
-    status = df.ChoiceFilter(choices=MeasureStatus.choices)
-    kind = df.ChoiceFilter(choices=MeasureKind.choices)
-    needs_review = df.BooleanFilter()
-    search = df.CharFilter(method="filter_search", help_text="Words in the key, title or text.")
-
-    class Meta:
-        model = Measure
-        fields = ["article", "organization", "status", "kind", "needs_review", "search"]
-
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Every word must occur somewhere, in any order.
-        for word in value.split():
-            queryset = queryset.filter(measure_text_q(word))
-        return queryset
 
 
 class DataFlagFilter(df.FilterSet):

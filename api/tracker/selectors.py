@@ -10,7 +10,13 @@ from django.db.models import Q, QuerySet
 
 from api.keys import KeyEncoder, codec_for
 from tracker.models import ChangeRequest, ChangeStatus, Organization
-from tracker.workflow.selectors import available_actions, change_request_diff, record_history
+from tracker.workflow.selectors import (
+    available_actions,
+    change_request_diff,
+    change_request_events,
+    change_request_evidence,
+    record_history,
+)
 from tracker.workflow.specs import editable_models, spec_for
 
 if TYPE_CHECKING:
@@ -55,8 +61,8 @@ def change_request_details(cr: ChangeRequest, *, user: User) -> dict[str, Any]:
     return {
         "payload": encode.values(cr.payload),
         "diff": diff,
-        "events": list(cr.events.select_related("actor")),
-        "evidence": list(cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "events": list(change_request_events(cr)),
+        "evidence": list(change_request_evidence(cr)),
         "available_actions": available_actions(user=user, cr=cr),
     }
 

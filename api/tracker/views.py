@@ -1,7 +1,7 @@
 """API v1 views: the public read-only endpoints over approved data, and the change-request workflow.
 
-Thin callers: reads are querysets and selectors, every write is a workflow service. Sessions are the
-only authentication (with CSRF on writes); the public endpoints need none.
+Thin callers: every read is a selector's queryset, every write is a workflow service. Sessions are
+the only authentication (with CSRF on writes); the public endpoints need none.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -23,18 +22,15 @@ from rest_framework.response import Response
 
 from api.errors import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, DomainErrorsMixin
 from api.keys import joined_codecs, payload_from_api, resolve, target_types
-from tracker.models import (
-    Article,
-    ChangeRequest,
-    Citation,
-    DataFlag,
-    LegalAct,
-    LegalActAlias,
-    Measure,
-    Organization,
-    ReportParagraph,
-)
+from tracker.convention.selectors import article_list, paragraph_list
+from tracker.law.selectors import citation_list, legal_act_list
+from tracker.measures.filters import MeasureFilter
+from tracker.measures.selectors import measure_list
+from tracker.models import ChangeRequest, DataFlag, Measure
+from tracker.organisations.selectors import organization_list
+from tracker.quality.selectors import data_flag_list
 from tracker.workflow import evidence, services
+from tracker.workflow.selectors import change_requests_for_page
 from tracker.workflow.specs import spec_for
 
 from . import filters
@@ -59,25 +55,21 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ArticleViewSet(PublicViewSet):
-    queryset = Article.objects.order_by("number")
+    queryset = article_list()
     serializer_class = s.ArticleSerializer
     filterset_class = filters.ArticleFilter
     lookup_field = "number"
 
 
 class ParagraphViewSet(PublicViewSet):
-    queryset = (
-        ReportParagraph.objects.select_related("article")
-        .prefetch_related("convention_articles")
-        .order_by("number")
-    )
+    queryset = paragraph_list()
     serializer_class = s.ParagraphSerializer
     filterset_class = filters.ParagraphFilter
     lookup_field = "number"
 
 
 class OrganizationViewSet(PublicViewSet):
-    queryset = Organization.objects.select_related("parent").order_by("code")
+    queryset = organization_list()
     serializer_class = s.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
     lookup_field = "code"
@@ -85,14 +77,7 @@ class OrganizationViewSet(PublicViewSet):
 
 
 class LegalActViewSet(PublicViewSet):
-    queryset = (
-        LegalAct.objects.select_related("issuing_organization")
-        .prefetch_related(
-            Prefetch("aliases", queryset=LegalActAlias.objects.order_by("pk")),
-            Prefetch("source_paragraphs", queryset=ReportParagraph.objects.order_by("number")),
-        )
-        .order_by("act_type", "adopted", "key")
-    )
+    queryset = legal_act_list()
     serializer_class = s.LegalActSerializer
     filterset_class = filters.LegalActFilter
     lookup_field = "key"
@@ -100,7 +85,7 @@ class LegalActViewSet(PublicViewSet):
 
 
 class CitationViewSet(PublicViewSet):
-    queryset = Citation.objects.select_related("act", "paragraph", "crpd_article").order_by("key")
+    queryset = citation_list()
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
     lookup_field = "key"
@@ -108,20 +93,16 @@ class CitationViewSet(PublicViewSet):
 
 
 class MeasureViewSet(PublicViewSet):
-    queryset = Measure.objects.prefetch_related(
-        Prefetch("articles", queryset=Article.objects.order_by("number")),
-        Prefetch("organizations", queryset=Organization.objects.order_by("code")),
-        Prefetch("source_paragraphs", queryset=ReportParagraph.objects.order_by("number")),
-        Prefetch("legal_basis", queryset=Citation.objects.order_by("key")),
-    ).order_by("key")
+    queryset = measure_list(with_sources=True)
     serializer_class = s.MeasureSerializer
-    filterset_class = filters.MeasureFilter
+    filterset_class = MeasureFilter
     lookup_field = "key"
     lookup_value_regex = KEY_PATTERN
 
     def get_queryset(self) -> QuerySet[Measure]:
         if self.action == "history":
-            return Measure.objects.all()
+            # The history names no related rows of the measure itself: nothing to prefetch.
+            return measure_list().prefetch_related(None)
         return super().get_queryset()
 
     @extend_schema(
@@ -142,14 +123,8 @@ class DataFlagViewSet(PublicListViewSet):
     filterset_class = filters.DataFlagFilter
 
     def get_queryset(self) -> QuerySet[DataFlag]:
-        return (
-            DataFlag.objects.select_related("content_type")
-            .prefetch_related(
-                # Flagged records by natural key: one query per kind of record.
-                GenericPrefetch("target", [codec.queryset() for codec in joined_codecs()])
-            )
-            .order_by("content_type_id", "object_id", "pk")
-        )
+        # Flagged records by natural key: one query per kind of record.
+        return data_flag_list(target_querysets=[codec.queryset() for codec in joined_codecs()])
 
 
 # The workflow ----------------------------------------------------------------------------------
@@ -192,7 +167,7 @@ class ChangeRequestViewSet(
 
     def get_queryset(self) -> QuerySet[ChangeRequest]:
         if getattr(self, "swagger_fake_view", False):
-            return ChangeRequest.objects.none()
+            return change_requests_for_page().none()
         return change_requests_visible_to(self.request.user)
 
     def _respond(self, cr_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Placement
+from indicators.progress import indicator_progress
 from tests import factories as f
 from tracker.models import ChangeRequest
 
@@ -188,3 +189,35 @@ def test_editor_of_another_organisation_may_not_correct_a_value(client, indicato
     assert client.post(link, {"value": "99"}).status_code == 403
     assert not ChangeRequest.objects.exists()
     assert link not in client.get(url("indicators:indicator-detail", indicator.pk)).content.decode()
+
+
+def test_the_page_and_the_validator_take_the_same_total_when_two_end_in_one_year(
+    client, django_assert_max_num_queries
+):
+    indicator = f.IndicatorFactory(direction="higher")
+    f.TargetFactory(indicator=indicator, year=2019, value=Decimal("20"))
+    f.ObservationFactory(indicator=indicator, value=Decimal("10"))  # the 2016 baseline
+    # Two totals end in 2018: the whole year (below the path to 20) and, recorded later, its
+    # second half (above it). The year covers more, so it stands, in both places.
+    f.ObservationFactory(
+        indicator=indicator,
+        period_start=dt.date(2018, 1, 1),
+        period_end=dt.date(2018, 12, 31),
+        value=Decimal("11"),
+    )
+    f.ObservationFactory(
+        indicator=indicator,
+        period_start=dt.date(2018, 7, 1),
+        period_end=dt.date(2018, 12, 31),
+        value=Decimal("19"),
+    )
+    with django_assert_max_num_queries(6):
+        response = client.get(url("indicators:indicator-detail", indicator.pk))
+    progress = {row["year"]: row["status"] for row in response.context["progress"]}
+    assert progress[2018] == "off_track"
+    assert indicator_progress(indicator, year=2018) == "off_track"
+    # Without the year-long total the half-year stands, and both say on track.
+    indicator.observations.filter(value=Decimal("11")).delete()
+    response = client.get(url("indicators:indicator-detail", indicator.pk))
+    assert {r["year"]: r["status"] for r in response.context["progress"]}[2018] == "on_track"
+    assert indicator_progress(indicator, year=2018) == "on_track"

@@ -182,6 +182,15 @@ def test_measures_filters(api, measures, params, expected):
     assert [m["key"] for m in response.json()["results"]] == expected
 
 
+@pytest.mark.parametrize(("param", "value"), [("organization", "NOPE"), ("article", 51)])
+def test_an_unknown_article_or_organisation_is_a_400_naming_the_parameter(
+    api, measures, param, value
+):
+    response = api.get(url("measure-list"), {param: value})
+    assert response.status_code == 400
+    assert param in response.json()
+
+
 def test_measure_detail_by_key_and_unknown_key(api, measures):
     detail = api.get(url("measure-detail", "m:09:003")).json()
     assert (detail["title_en"], detail["articles"]) == ("Ramp programme 3", [24])

@@ -79,6 +79,45 @@ def test_measure_due_date_before_start_is_refused():
     )
 
 
+@pytest.mark.parametrize("progress", [0, 40, 99])
+def test_an_implemented_measure_below_100_percent_is_refused(progress):
+    refused(
+        "measure_implemented_is_complete",
+        lambda: f.MeasureFactory(status=tm.MeasureStatus.IMPLEMENTED, progress=progress),
+    )
+
+
+def test_an_implemented_measure_is_stored_at_100_percent_or_with_no_figure():
+    for progress in (100, None):
+        measure = f.MeasureFactory(status=tm.MeasureStatus.IMPLEMENTED, progress=progress)
+        assert tm.Measure.objects.filter(pk=measure.pk, progress=progress).exists()
+
+
+@pytest.mark.parametrize("status", ["planned", "in_progress", "delayed"])
+def test_a_completion_date_on_an_unfinished_measure_is_refused(status):
+    refused(
+        "measure_completed_only_when_finished",
+        lambda: f.MeasureFactory(status=status, completed_date=dt.date(2016, 5, 1)),
+    )
+
+
+@pytest.mark.parametrize("status", ["implemented", "discontinued"])
+def test_a_finished_measure_may_have_a_completion_date(status):
+    measure = f.MeasureFactory(status=status, completed_date=dt.date(2016, 5, 1))
+    assert tm.Measure.objects.get(pk=measure.pk).completed_date == dt.date(2016, 5, 1)
+
+
+def test_a_status_change_that_breaks_the_story_is_refused_by_the_database():
+    # A writer that bypasses the edit form (an update() in a script) still cannot store it.
+    measure = f.MeasureFactory(status=tm.MeasureStatus.IN_PROGRESS, progress=40)
+    refused(
+        "measure_implemented_is_complete",
+        lambda: tm.Measure.objects.filter(pk=measure.pk).update(status="implemented"),
+    )
+    measure.refresh_from_db()
+    assert (measure.status, measure.progress) == ("in_progress", 40)
+
+
 def test_measure_key_is_unique():
     f.MeasureFactory(key="m:09:001")
     refused("key", lambda: f.MeasureFactory(key="m:09:001"))
@@ -243,3 +282,17 @@ def test_full_clean_reports_a_broken_constraint_as_a_translated_validation_error
     with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         measure.full_clean(exclude=["articles"])
     assert "Progress must be between 0 and 100 %." in excinfo.value.messages
+
+
+def test_full_clean_reports_the_status_rules_in_words():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    measure = f.MeasureFactory.build(
+        status=tm.MeasureStatus.PLANNED, progress=10, completed_date=dt.date(2016, 5, 1)
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        measure.full_clean(exclude=["articles"])
+    assert excinfo.value.messages == [
+        "Only an implemented or discontinued measure has a completion date."
+    ]

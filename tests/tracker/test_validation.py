@@ -325,6 +325,7 @@ def test_a_value_of_the_wrong_json_type_is_refused_by_field(author, measure, pay
     [
         ({"status": "implemented", "progress": 40}, "progress"),
         ({"status": "planned", "completed_date": "2016-05-01"}, "completed_date"),
+        ({"status": "delayed", "completed_date": "2016-05-01"}, "completed_date"),
     ],
 )
 def test_status_progress_and_completion_must_agree(author, measure, payload, field):

@@ -111,16 +111,77 @@ def test_measure_list_filters_and_paginates_within_query_budget(
 
     response = client.get(
         url("tracker:measure-list", lang=lang),
-        {"organization": org_b.pk, "status": "implemented", "article": "", "q": ""},
+        {"organization": org_b.code, "status": "implemented", "article": "", "q": ""},
     )
     rows = list(response.context["page"])
     assert rows
     assert all(m.status == "implemented" for m in rows)
     assert all(org_b in m.organizations.all() for m in rows)
+    # Articles by number, as in the API.
+    response = client.get(url("tracker:measure-list", lang=lang), {"article": 24})
+    rows = list(response.context["page"])
+    assert len(rows) == 10
+    assert all([a.number for a in m.articles.all()] == [24] for m in rows)
 
     target = many_measures[5]
     response = client.get(url("tracker:measure-list", lang=lang), {"q": target.title_kk})
     assert [m.pk for m in response.context["page"]] == [target.pk]
+
+
+def test_an_unknown_filter_value_is_reported_on_its_field_and_the_rest_still_applies(
+    client, many_measures
+):
+    response = client.get(
+        url("tracker:measure-list"), {"organization": "NOPE", "status": "implemented"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["organization"]
+    rows = list(response.context["page"])
+    assert len(rows) == 5
+    assert all(m.status == "implemented" for m in rows)
+    body = response.content.decode()
+    assert "field--error" in body
+    assert 'name="search"' not in body  # the API's alias is not a second search box
+
+
+@pytest.fixture
+def searchable(db):
+    return {
+        "ramps": f.MeasureFactory(
+            key="m:09:801",
+            title_kk="Пандустар салу",
+            title_en="Building ramps",
+            description_kk="Мектептерде және ауруханаларда",
+        ),
+        "schools": f.MeasureFactory(key="m:24:802", title_kk="Мектептерді жабдықтау"),
+        "other": f.MeasureFactory(key="m:30:803", title_kk="Спорт"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Every word must occur, each in any searched field, in any order, ignoring case.
+        ("пандустар мектептерде", ["ramps"]),
+        ("МЕКТЕПТЕРДЕ ПАНДУСТАР", ["ramps"]),
+        ("ramps ауруханаларда", ["ramps"]),
+        ("мектептер", ["ramps", "schools"]),
+        ("m:24", ["schools"]),
+        ("пандустар спорт", []),
+        ("  ", ["ramps", "schools", "other"]),
+    ],
+)
+def test_the_page_and_the_api_search_measures_the_same_way(
+    client, api, searchable, text, expected, django_assert_max_num_queries
+):
+    keys = [searchable[name].key for name in expected]
+    with django_assert_max_num_queries(8):
+        page = client.get(url("tracker:measure-list"), {"q": text})
+    assert [m.key for m in page.context["page"]] == sorted(keys)
+    for param in ("q", "search"):
+        listing = api.get(reverse("api:measure-list"), {param: text}).json()
+        assert [m["key"] for m in listing["results"]] == sorted(keys)
 
 
 def test_measure_list_paginates(client, many_measures, settings):

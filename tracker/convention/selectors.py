@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from tracker.measures.models import Measure
 
-from .models import Article
+from .models import Article, ReportParagraph
 
 
 def article_list_with_counts() -> QuerySet[Article]:
@@ -26,3 +26,26 @@ def article_status_breakdown() -> dict[int, dict[str, int]]:
     for number, status, n in rows:
         breakdown.setdefault(number, {})[status] = n
     return breakdown
+
+
+def article_list() -> QuerySet[Article]:
+    return Article.objects.order_by("number")
+
+
+def article_queryset() -> QuerySet[Article]:
+    """Articles as they are, for a page that picks one by its number."""
+    return Article.objects.all()
+
+
+def paragraph_list() -> QuerySet[ReportParagraph]:
+    """The report's paragraphs in order, each with its section's article and the articles it
+    mentions."""
+    return (
+        ReportParagraph.objects.select_related("article")
+        .prefetch_related("convention_articles")
+        .order_by("number")
+    )
+
+
+def paragraphs_of_article(*, article_id: int) -> QuerySet[ReportParagraph]:
+    return ReportParagraph.objects.filter(article=article_id).order_by("number")

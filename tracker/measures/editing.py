@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.workflow.specs import EditSpec, Values, register, require
 
-from .models import Measure, MeasureStatus
+from .models import FINISHED_STATUSES, Measure, MeasureStatus
 
 if TYPE_CHECKING:
     from tracker.workflow.models import ChangeRequest
@@ -71,7 +71,10 @@ class MeasureForm(forms.ModelForm):
 
     def _check_status_agrees(self, cleaned: dict[str, Any]) -> None:
         """Status, progress and completion date tell one story: an implemented measure is done
-        (100 %), and only a completed one has a completion date."""
+        (100 %), and only an implemented or discontinued one has a completion date. The
+        database holds the same rules (Measure's measure_implemented_is_complete and
+        measure_completed_only_when_finished constraints); here they are reported on the field
+        to correct."""
         status, progress = cleaned.get("status"), cleaned.get("progress")
         if status == MeasureStatus.IMPLEMENTED and progress is not None and progress != 100:
             self.add_error(
@@ -84,10 +87,7 @@ class MeasureForm(forms.ModelForm):
                     code="implemented_not_complete",
                 ),
             )
-        if cleaned.get("completed_date") and status in (
-            MeasureStatus.PLANNED,
-            MeasureStatus.IN_PROGRESS,
-        ):
+        if cleaned.get("completed_date") and status and status not in FINISHED_STATUSES:
             self.add_error(
                 "completed_date",
                 ValidationError(

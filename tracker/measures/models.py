@@ -28,6 +28,10 @@ class MeasureStatus(models.TextChoices):
     DISCONTINUED = "discontinued", _("Discontinued")
 
 
+# A measure with one of these statuses has ended, so it may carry a completion date.
+FINISHED_STATUSES = (MeasureStatus.IMPLEMENTED, MeasureStatus.DISCONTINUED)
+
+
 class Measure(Provenance, Versioned):
     """A national measure reported under one or more CRPD articles: a law adopted or amended, a
     programme, a service, a standard, an institution, a budget, a campaign."""
@@ -100,6 +104,26 @@ class Measure(Provenance, Versioned):
                 violation_error_message=_("The due date may not be before the start date."),
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="measure_version_positive"),
+            # Status, progress and completion date tell one story (the edit form reports the same
+            # rules on their fields: tracker/measures/editing.py); here they hold for every
+            # writer, the loader and the admin included.
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.IMPLEMENTED)
+                | Q(progress__isnull=True)
+                | Q(progress=100),
+                name="measure_implemented_is_complete",
+                violation_error_message=_(
+                    "An implemented measure is complete: set its progress to 100 "
+                    "or change its status."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_date__isnull=True) | Q(status__in=FINISHED_STATUSES),
+                name="measure_completed_only_when_finished",
+                violation_error_message=_(
+                    "Only an implemented or discontinued measure has a completion date."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,39 +1,72 @@
 """Reads of live (approved) measures for the pages and the API."""
 
-from typing import Any
+from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+
+from tracker.convention.models import Article, ReportParagraph
+from tracker.law.models import Citation
+from tracker.organisations.models import Organization
+from tracker.quality.models import DataFlag
 
 from .models import Measure
 
 
-def measure_text_q(text: str) -> Q:
-    """A measure whose key, title (any language) or description contains `text`: the one
-    definition of measure search for the pages and the API."""
-    return (
-        Q(key__icontains=text)
-        | Q(title_kk__icontains=text)
-        | Q(title_ru__icontains=text)
-        | Q(title_en__icontains=text)
-        | Q(description_kk__icontains=text)
+def measure_list(*, with_sources: bool = False) -> QuerySet[Measure]:
+    """The public list of live measures, in key order, before filtering (tracker/measures/
+    filters.py narrows it for the page and the API alike): their articles and responsible
+    organisations prefetched in display order; `with_sources` adds the source paragraphs and
+    legal basis, which the API names on every row."""
+    prefetches = [
+        Prefetch("articles", queryset=Article.objects.order_by("number")),
+        Prefetch("organizations", queryset=Organization.objects.order_by("code")),
+    ]
+    if with_sources:
+        prefetches += [
+            Prefetch("source_paragraphs", queryset=ReportParagraph.objects.order_by("number")),
+            Prefetch("legal_basis", queryset=Citation.objects.order_by("key")),
+        ]
+    return Measure.objects.prefetch_related(*prefetches).order_by("key")
+
+
+def measure_detail() -> QuerySet[Measure]:
+    """Measures with what their page shows: articles, organisations, legal basis with its acts,
+    source paragraphs and the unresolved data-quality flags; get_object_or_404 picks one."""
+    return Measure.objects.prefetch_related(
+        "articles",
+        "organizations",
+        Prefetch("legal_basis", queryset=Citation.objects.select_related("act")),
+        "source_paragraphs",
+        Prefetch("flags", queryset=DataFlag.objects.filter(resolved=False)),
     )
 
 
-def measure_list(*, filters: dict[str, Any] | None = None) -> QuerySet:
-    """Live measures for the public list, filtered by article, organisation, status, kind and a
-    text search; responsible organisations and articles prefetched for the rows."""
-    filters = filters or {}
-    qs = Measure.objects.prefetch_related("organizations", "articles")
-    if filters.get("article"):
-        qs = qs.filter(articles=filters["article"])
-    if filters.get("organization"):
-        qs = qs.filter(organizations=filters["organization"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("q"):
-        qs = qs.filter(measure_text_q(filters["q"]))
-    if filters.get("article") or filters.get("organization"):
-        qs = qs.distinct()
-    return qs.order_by("key")
+def measures_of_article(*, article_id: int) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(articles=article_id)
+        .prefetch_related("organizations")
+        .order_by("key")
+    )
+
+
+def measures_citing_act(*, act_id: int) -> QuerySet[Measure]:
+    """Measures whose legal basis cites the act, each once."""
+    return Measure.objects.filter(legal_basis__act=act_id).distinct().order_by("key")
+
+
+def measures_of_organization(*, organization_id: int) -> QuerySet[Measure]:
+    return Measure.objects.filter(organizations=organization_id).order_by("key")
+
+
+def measures_needing_review(*, organization_id: int) -> QuerySet[Measure]:
+    """An organisation's measures flagged because an act they cite was amended or repealed."""
+    return (
+        Measure.objects.filter(organizations=organization_id, needs_review=True)
+        .distinct()
+        .order_by("key")
+    )
+
+
+def measure_queryset() -> QuerySet[Measure]:
+    """Measures as they are, for a proposal to start from one."""
+    return Measure.objects.all()

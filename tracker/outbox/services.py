@@ -104,10 +104,17 @@ class DeliveryDeferred(Exception):  # noqa: N818 -- an outcome, not a bug
         self.retry_at = retry_at
 
 
-def _claimable(now: dt.datetime) -> Q:
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+def _due(now: dt.datetime, *, first_attempt_after: dt.timedelta = dt.timedelta(0)) -> Q:
+    """The one definition of a message a worker should try at `now`: pending with its next
+    attempt come (a first delivery, which has none, once it is `first_attempt_after` old), or
+    claimed by a worker that died. The task uses no delay: its own message is due at once. The
+    sweep waits SWEEP_GRACE, because that message's own task is still on its way."""
+    first = Q(next_attempt_at__isnull=True)
+    if first_attempt_after:
+        first &= Q(created_at__lt=now - first_attempt_after)
+    pending = Q(status=NotificationStatus.PENDING) & (first | Q(next_attempt_at__lte=now))
     stale = Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-    return (Q(status=NotificationStatus.PENDING) & due) | stale
+    return pending | stale
 
 
 def _claim(notification_id: int) -> Notification | None:
@@ -116,7 +123,7 @@ def _claim(notification_id: int) -> Notification | None:
         # skip_locked: a row another worker is claiming right now is theirs, not a reason to wait.
         row = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now), pk=notification_id)
+            .filter(_due(now), pk=notification_id)
             .first()
         )
         if row is None:
@@ -190,17 +197,8 @@ def _record_failure(row: Notification, error: str) -> bool:
 def due_ids() -> list[int]:
     """Messages a worker should try now (the beat sweep's work): pending ones whose next attempt is
     due or whose first task should have run already, and claims abandoned by a dead worker."""
-    now = timezone.now()
-    pending = Q(status=NotificationStatus.PENDING)
-    return list(
-        Notification.objects.filter(
-            (pending & Q(next_attempt_at__lte=now))
-            | (pending & Q(next_attempt_at__isnull=True, created_at__lt=now - SWEEP_GRACE))
-            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
-    )
+    due = _due(timezone.now(), first_attempt_after=SWEEP_GRACE)
+    return list(Notification.objects.filter(due).order_by("pk").values_list("pk", flat=True)[:500])
 
 
 def resend(notification_ids: Iterable[int]) -> int:

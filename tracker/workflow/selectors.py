@@ -205,6 +205,35 @@ def record_history_display(target: models.Model) -> list[dict[str, Any]]:
     return entries
 
 
+def change_requests_for_page() -> QuerySet[ChangeRequest]:
+    """Change requests with the people and kind of record their page names; a view picks one
+    with get_object_or_404 and checks who may see it."""
+    return ChangeRequest.objects.select_related(
+        "target_type", "author", "organization", "decided_by"
+    )
+
+
+def change_request_target(cr: ChangeRequest) -> models.Model | None:
+    """The live record a change request proposes to change (None for a new record)."""
+    if cr.target_id is None:
+        return None
+    return cr.target_type.model_class()._default_manager.get(pk=cr.target_id)
+
+
+def change_request_events(cr: ChangeRequest) -> QuerySet[ReviewEvent]:
+    """The change request's timeline, oldest first, with who acted."""
+    return cr.events.select_related("actor").order_by("created_at", "pk")
+
+
+def change_request_evidence(cr: ChangeRequest) -> QuerySet[Evidence]:
+    return cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+def evidence_with_change_request() -> QuerySet[Evidence]:
+    """Evidence files with the change request that decides who may download them."""
+    return Evidence.objects.select_related("change_request")
+
+
 # What a person may do -------------------------------------------------------------------------
 
 # Every action a change request can offer, in the order the page shows them. The moves of the

@@ -10,9 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from indicators.models import Indicator, Observation, Target
-from indicators.selectors import indicator_detail, indicator_list, progress_by_year
+from indicators.selectors import (
+    indicator_detail,
+    indicator_list,
+    indicator_queryset,
+    observations_with_indicator,
+    progress_by_year,
+    target_list,
+)
 from tracker.rules import Proposal
-from web.tracker.views import proposal_page
+from web.tracker.views import ProposalView
 
 
 def indicator_list_view(request: HttpRequest) -> HttpResponse:
@@ -20,105 +27,99 @@ def indicator_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/indicator_list.html", {"page": page})
 
 
+def _may_propose(request: HttpRequest, proposal: Proposal) -> bool:
+    return request.user.has_perm("tracker.propose_change", proposal)
+
+
 def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         indicator = indicator_detail(pk)
     except Indicator.DoesNotExist:
         raise Http404 from None
-    user = request.user
+    new_for_indicator = {"indicator": pk}
     return render(
         request,
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
             "progress": progress_by_year(indicator),
-            "can_record": user.has_perm(
-                "tracker.propose_change", Proposal(Observation, payload={"indicator": pk})
-            ),
-            "can_set_targets": user.has_perm(
-                "tracker.propose_change", Proposal(Target, payload={"indicator": pk})
-            ),
-            "can_edit_indicator": user.has_perm(
-                "tracker.propose_change", Proposal(Indicator, indicator)
-            ),
+            "can_record": _may_propose(request, Proposal(Observation, payload=new_for_indicator)),
+            "can_set_targets": _may_propose(request, Proposal(Target, payload=new_for_indicator)),
+            "can_edit_indicator": _may_propose(request, Proposal(Indicator, indicator)),
         },
     )
 
 
 @login_required
 def observation_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, pk=pk)
-    if not request.user.has_perm(
-        "tracker.propose_change", Proposal(Observation, payload={"indicator": pk})
-    ):
+    indicator = get_object_or_404(indicator_queryset(), pk=pk)
+    if not _may_propose(request, Proposal(Observation, payload={"indicator": pk})):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Observation,
         initial={"indicator": indicator.pk},
         hidden=("indicator",),
         context={"indicator": indicator},
-    )
+    ).respond()
 
 
 @login_required
 def observation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a correction to a recorded value (a revised statistic, a wrong period)."""
-    observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
-    if not request.user.has_perm("tracker.propose_change", Proposal(Observation, observation)):
+    observation = get_object_or_404(observations_with_indicator(), pk=pk)
+    if not _may_propose(request, Proposal(Observation, observation)):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Observation,
         target=observation,
         hidden=("indicator",),
         context={"indicator": observation.indicator},
-    )
+    ).respond()
 
 
 @login_required
 def target_propose_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a target for a year the indicator has none for."""
-    indicator = get_object_or_404(Indicator, pk=pk)
-    if not request.user.has_perm(
-        "tracker.propose_change", Proposal(Target, payload={"indicator": pk})
-    ):
+    indicator = get_object_or_404(indicator_queryset(), pk=pk)
+    if not _may_propose(request, Proposal(Target, payload={"indicator": pk})):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Target,
         initial={"indicator": indicator.pk},
         hidden=("indicator",),
         context={"indicator": indicator},
-    )
+    ).respond()
 
 
 @login_required
 def target_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change to a target: it decides whether the indicator is off track, so it is
     reviewed like an observation."""
-    target = get_object_or_404(Target.objects.select_related("indicator"), pk=pk)
-    if not request.user.has_perm("tracker.propose_change", Proposal(Target, target)):
+    target = get_object_or_404(target_list(), pk=pk)
+    if not _may_propose(request, Proposal(Target, target)):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Target,
         target=target,
         hidden=("indicator",),
         context={"indicator": target.indicator},
-    )
+    ).respond()
 
 
 @login_required
 def indicator_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose a change to the indicator's definition (name, unit, direction, responsibility)."""
-    indicator = get_object_or_404(Indicator, pk=pk)
-    if not request.user.has_perm("tracker.propose_change", Proposal(Indicator, indicator)):
+    indicator = get_object_or_404(indicator_queryset(), pk=pk)
+    if not _may_propose(request, Proposal(Indicator, indicator)):
         raise PermissionDenied
-    return proposal_page(
+    return ProposalView(
         request,
         model=Indicator,
         target=indicator,
         hidden=("key",),
         context={"indicator": indicator},
-    )
+    ).respond()

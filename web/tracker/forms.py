@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Article, ChangeRequest, MeasureKind, MeasureStatus, Organization
+from tracker.models import ChangeRequest
 from tracker.workflow.specs import EditSpec, Values, serialize, spec_for, to_json
 
 
@@ -93,32 +93,3 @@ class EvidenceForm(forms.Form):
         label=_("Evidence file"),
         help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB."),
     )
-
-
-class MeasureFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    article = forms.ModelChoiceField(
-        label=_("CRPD article"),
-        queryset=Article.objects.order_by("number"),
-        required=False,
-        empty_label=_("All articles"),
-    )
-    organization = forms.ModelChoiceField(
-        label=_("Responsible organisation"),
-        queryset=Organization.objects.filter(measures__isnull=False).distinct().order_by("code"),
-        required=False,
-        empty_label=_("All organisations"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *MeasureStatus.choices],
-        required=False,
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *MeasureKind.choices], required=False
-    )
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value}

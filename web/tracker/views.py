@@ -1,44 +1,70 @@
-"""Web pages. Public pages read live (approved) rows only; the workflow pages call the services in
-tracker/workflow/services.py for every write and ask user.has_perm() (tracker/rules.py) only to
-decide which actions to offer (the services refuse anything the rules do not allow)."""
+"""Web pages. Every read goes through the domain's selectors (tracker/*/selectors.py,
+indicators/selectors.py) and public pages show live (approved) rows only; the workflow pages call
+the services in tracker/workflow/services.py for every write and ask user.has_perm()
+(tracker/rules.py) only to decide which actions to offer (the services refuse anything the rules
+do not allow)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.convention.selectors import article_list_with_counts, article_status_breakdown
-from tracker.measures.selectors import measure_list
+from indicators.selectors import indicators_of_article, indicators_of_organization
+from tracker.convention.selectors import (
+    article_list_with_counts,
+    article_queryset,
+    article_status_breakdown,
+    paragraphs_of_article,
+)
+from tracker.law.selectors import (
+    citations_of_act,
+    citations_of_article,
+    legal_act_list_with_counts,
+    legal_act_queryset,
+)
+from tracker.law.selectors import legal_act_detail as legal_act_detail_query
+from tracker.measures.filters import MeasureFilter
+from tracker.measures.selectors import measure_detail as measure_detail_query
+from tracker.measures.selectors import (
+    measure_list,
+    measure_queryset,
+    measures_citing_act,
+    measures_needing_review,
+    measures_of_article,
+    measures_of_organization,
+)
 from tracker.models import (
-    Article,
     ChangeRequest,
     ChangeStatus,
-    Citation,
-    DataFlag,
-    Evidence,
     LegalAct,
     Measure,
     MeasureStatus,
-    Organization,
 )
+from tracker.organisations.selectors import organization_queryset
 from tracker.rules import Proposal
 from tracker.workflow import evidence, services
 from tracker.workflow.selectors import (
     AVAILABLE_ACTIONS,
     available_actions,
     change_request_diff,
+    change_request_events,
+    change_request_evidence,
+    change_request_target,
+    change_requests_for_page,
     decisions_by,
+    evidence_with_change_request,
     open_change_requests,
     record_history_display,
     review_queue,
@@ -49,7 +75,6 @@ from tracker.workflow.transitions import TransitionNotAllowed
 from .forms import (
     CommentForm,
     EvidenceForm,
-    MeasureFilterForm,
     add_service_errors,
     proposal_form_class,
     proposal_payload,
@@ -79,50 +104,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, number: int) -> HttpResponse:
-    article = get_object_or_404(Article, number=number)
-    measures = article.measures.prefetch_related("organizations").order_by("key")
-    citations = (
-        Citation.objects.filter(crpd_article=article)
-        .select_related("act", "paragraph")
-        .order_by("act__title_kk", "act_id", "key")
-    )
+    article = get_object_or_404(article_queryset(), number=number)
     return render(
         request,
         "tracker/article_detail.html",
         {
             "article": article,
-            "measures": measures,
-            "citations": citations,
-            "indicators": article.indicators.select_related("programme").order_by("key"),
-            "paragraphs": article.paragraphs.order_by("number"),
+            "measures": measures_of_article(article_id=article.pk),
+            "citations": citations_of_article(article_id=article.pk),
+            "indicators": indicators_of_article(article_id=article.pk),
+            "paragraphs": paragraphs_of_article(article_id=article.pk),
         },
     )
 
 
 def measure_list_view(request: HttpRequest) -> HttpResponse:
-    form = MeasureFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    page = Paginator(measure_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = MeasureFilter(request.GET or None, queryset=measure_list())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filtered = any(value for name, value in request.GET.items() if name in filterset.filters)
     return render(
         request,
         "tracker/measure_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+        {"form": filterset.form, "page": page, "query": query.urlencode(), "filtered": filtered},
     )
 
 
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(
-        Measure.objects.prefetch_related(
-            "articles",
-            "organizations",
-            Prefetch("legal_basis", queryset=Citation.objects.select_related("act")),
-            "source_paragraphs",
-            Prefetch("flags", queryset=DataFlag.objects.filter(resolved=False)),
-        ),
-        pk=pk,
-    )
+    measure = get_object_or_404(measure_detail_query(), pk=pk)
     return render(
         request,
         "tracker/measure_detail.html",
@@ -137,24 +147,19 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def legal_act_list(request: HttpRequest) -> HttpResponse:
-    acts = LegalAct.objects.annotate(citation_count=Count("citations")).order_by(
-        "act_type", "adopted", "key"
-    )
-    page = Paginator(acts, 50).get_page(request.GET.get("page"))
+    page = Paginator(legal_act_list_with_counts(), 50).get_page(request.GET.get("page"))
     return render(request, "tracker/legal_act_list.html", {"page": page})
 
 
 def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    act = get_object_or_404(
-        LegalAct.objects.select_related("issuing_organization").prefetch_related("aliases"), pk=pk
-    )
+    act = get_object_or_404(legal_act_detail_query(), pk=pk)
     return render(
         request,
         "tracker/legal_act_detail.html",
         {
             "act": act,
-            "citations": act.citations.select_related("paragraph", "crpd_article").order_by("key"),
-            "measures": Measure.objects.filter(legal_basis__act=act).distinct().order_by("key"),
+            "citations": citations_of_act(act_id=act.pk),
+            "measures": measures_citing_act(act_id=act.pk),
             "can_propose": request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)),
         },
     )
@@ -163,20 +168,20 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     if "\x00" in code:  # PostgreSQL refuses such a text outright; no code has one
         raise Http404
-    organization = get_object_or_404(Organization, code=code)
+    organization = get_object_or_404(organization_queryset(), code=code)
     return render(
         request,
         "tracker/organization_detail.html",
         {
             "organization": organization,
-            "measures": organization.measures.order_by("key"),
-            "indicators": organization.indicators.order_by("key"),
+            "measures": measures_of_organization(organization_id=organization.pk),
+            "indicators": indicators_of_organization(organization_id=organization.pk),
         },
     )
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(Evidence.objects.select_related("change_request"), pk=pk)
+    evidence = get_object_or_404(evidence_with_change_request(), pk=pk)
     # Evidence of an approved change is part of the public record; anything else is a draft's.
     if evidence.change_request.status != ChangeStatus.APPROVED:
         _require_staff(request, evidence.change_request)
@@ -234,9 +239,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         context["returned"] = [cr for cr in open_crs if cr.status == ChangeStatus.RETURNED]
         context["submitted"] = [cr for cr in open_crs if cr.status == ChangeStatus.SUBMITTED]
         context["needs_review"] = list(
-            Measure.objects.filter(organizations=user.organization_id, needs_review=True)
-            .distinct()
-            .order_by("key")
+            measures_needing_review(organization_id=user.organization_id)
         )
     if reviewer:
         context["queue"] = list(review_queue())
@@ -244,86 +247,112 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/my_work.html", context)
 
 
-def proposal_page(
-    request: HttpRequest,
-    *,
-    model: type,
-    target: Any = None,
-    cr: ChangeRequest | None = None,
-    initial: dict[str, Any] | None = None,
-    hidden: tuple[str, ...] = (),
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """The form of a new proposal (target None: a new record) or of a draft being edited (cr)."""
-    spec = spec_for(model)
-    form_class = proposal_form_class(model)
-    live_initial = serialize(spec, target) if target is not None else {}
-    if cr is not None:
-        start = {**live_initial, **cr.payload, "summary": cr.summary}
-        start["explanation"] = cr.explanation
-    else:
-        start = {**live_initial, **(initial or {})}
-    # A separate copy: validating a ModelForm writes the proposed values onto its instance, and
-    # `target` must keep the live values the payload is compared with. The instance lets unique
-    # checks exclude the record itself.
-    instance = model._default_manager.get(pk=target.pk) if target is not None else None
-    form = form_class(request.POST or None, initial=start, instance=instance)
-    for name in hidden:
-        form.fields[name].widget = form.fields[name].hidden_widget()
-    status = 200
-    if request.method == "POST":
+class ProposalView:
+    """The form of a new proposal (target None: a new record) or of a draft being edited (cr).
+
+    Fed by the record's edit spec (tracker/workflow/specs.py): its fields, its form and its
+    serialised live values; the page adds only what the change request carries (summary and
+    explanation) and writes only through the workflow services."""
+
+    template_name = "tracker/proposal_form.html"
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        model: type,
+        target: Any = None,
+        cr: ChangeRequest | None = None,
+        initial: dict[str, Any] | None = None,
+        hidden: tuple[str, ...] = (),
+        context: dict[str, Any] | None = None,
+    ) -> None:
+        self.request, self.model, self.target, self.cr = request, model, target, cr
+        self.spec = spec_for(model)
+        self.extra_initial, self.hidden, self.context = initial or {}, hidden, context or {}
+
+    def respond(self) -> HttpResponse:
+        form = self.get_form()
+        if self.request.method != "POST":
+            return self.render(form)
         if form.is_valid():
-            payload = proposal_payload(spec, form, target)
-            summary = form.cleaned_data["summary"]
-            explanation = form.cleaned_data["explanation"]
-            if not payload and cr is None:
-                form.add_error(None, _("Nothing was changed: change at least one value."))
-            else:
-                try:
-                    if cr is None:
-                        cr = services.change_request_create(
-                            by=request.user,
-                            payload=payload,
-                            target=target,
-                            target_model=None if target is not None else model,
-                            summary=summary,
-                            explanation=explanation,
-                        )
-                        messages.success(request, _("Your draft change request was saved."))
-                    else:
-                        services.change_request_update_draft(
-                            cr_id=cr.pk,
-                            by=request.user,
-                            payload=payload,
-                            summary=summary,
-                            explanation=explanation,
-                        )
-                        messages.success(request, _("The change request was updated."))
-                    return redirect("tracker:change-request-detail", pk=cr.pk)
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-        status = 400
-    return render(
-        request,
-        "tracker/proposal_form.html",
-        {
+            cr = self.save(form)
+            if cr is not None:
+                return redirect("tracker:change-request-detail", pk=cr.pk)
+        return self.render(form, status=400)
+
+    def get_initial(self) -> dict[str, Any]:
+        live = serialize(self.spec, self.target) if self.target is not None else {}
+        if self.cr is None:
+            return {**live, **self.extra_initial}
+        return {
+            **live,
+            **self.cr.payload,
+            "summary": self.cr.summary,
+            "explanation": self.cr.explanation,
+        }
+
+    def get_form(self) -> forms.ModelForm:
+        # A separate copy: validating a ModelForm writes the proposed values onto its instance,
+        # and `target` must keep the live values the payload is compared with. The instance lets
+        # unique checks exclude the record itself.
+        instance = copy.copy(self.target) if self.target is not None else None
+        form_class = proposal_form_class(self.model)
+        form = form_class(self.request.POST or None, initial=self.get_initial(), instance=instance)
+        for name in self.hidden:
+            form.fields[name].widget = form.fields[name].hidden_widget()
+        return form
+
+    def save(self, form: forms.ModelForm) -> ChangeRequest | None:
+        """The new or updated change request, or None with the reasons put on the form."""
+        payload = proposal_payload(self.spec, form, self.target)
+        if not payload and self.cr is None:
+            form.add_error(None, _("Nothing was changed: change at least one value."))
+            return None
+        summary, explanation = form.cleaned_data["summary"], form.cleaned_data["explanation"]
+        try:
+            if self.cr is None:
+                cr = services.change_request_create(
+                    by=self.request.user,
+                    payload=payload,
+                    target=self.target,
+                    target_model=None if self.target is not None else self.model,
+                    summary=summary,
+                    explanation=explanation,
+                )
+                messages.success(self.request, _("Your draft change request was saved."))
+                return cr
+            cr = services.change_request_update_draft(
+                cr_id=self.cr.pk,
+                by=self.request.user,
+                payload=payload,
+                summary=summary,
+                explanation=explanation,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return None
+        messages.success(self.request, _("The change request was updated."))
+        return cr
+
+    def render(self, form: forms.ModelForm, *, status: int = 200) -> HttpResponse:
+        context = {
             "form": form,
-            "model_name": model._meta.verbose_name,
-            "target": target,
-            "target_url": _target_url(model, getattr(target, "pk", None)),
-            "change_request": cr,
-            **(context or {}),
-        },
-        status=status,
-    )
+            "model_name": self.model._meta.verbose_name,
+            "target": self.target,
+            "target_url": _target_url(self.model, getattr(self.target, "pk", None)),
+            "change_request": self.cr,
+            **self.context,
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 @login_required
 def measure_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(Measure, pk=pk)
+    measure = get_object_or_404(measure_queryset(), pk=pk)
     if not request.user.has_perm("tracker.propose_change", Proposal(Measure, measure)):
         raise PermissionDenied
-    return proposal_page(request, model=Measure, target=measure)
+    return ProposalView(request, model=Measure, target=measure).respond()
 
 
 @login_required
@@ -332,28 +361,28 @@ def measure_propose_new(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("tracker.work_on_changes"):
         raise PermissionDenied
     initial = {"organizations": [user.organization_id]} if user.organization_id else {}
-    return proposal_page(request, model=Measure, initial=initial)
+    return ProposalView(request, model=Measure, initial=initial).respond()
 
 
 @login_required
 def legal_act_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    act = get_object_or_404(LegalAct, pk=pk)
+    act = get_object_or_404(legal_act_queryset(), pk=pk)
     if not request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)):
         raise PermissionDenied
-    return proposal_page(request, model=LegalAct, target=act, hidden=("key",))
+    return ProposalView(request, model=LegalAct, target=act, hidden=("key",)).respond()
 
 
 @login_required
 def change_request_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cr = get_object_or_404(ChangeRequest.objects.select_related("target_type"), pk=pk)
+    cr = get_object_or_404(change_requests_for_page(), pk=pk)
     if not request.user.has_perm("tracker.edit_changerequest", cr):
         raise PermissionDenied
     model = cr.target_type.model_class()
-    target = model._default_manager.get(pk=cr.target_id) if cr.target_id else None
     hidden = ("key",) if model is LegalAct or model._meta.label == "indicators.Indicator" else ()
     if model._meta.label in ("indicators.Observation", "indicators.Target"):
         hidden = ("indicator",)
-    return proposal_page(request, model=model, target=target, cr=cr, hidden=hidden)
+    target = change_request_target(cr)
+    return ProposalView(request, model=model, target=target, cr=cr, hidden=hidden).respond()
 
 
 def _change_request_page(
@@ -380,8 +409,8 @@ def _change_request_page(
             "target_url": _target_url(model, cr.target_id),
             "diff": diff,
             "meanwhile": [row for row in diff if row["changed_meanwhile"]],
-            "events": cr.events.select_related("actor").order_by("created_at", "pk"),
-            "evidence": cr.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+            "events": change_request_events(cr),
+            "evidence": change_request_evidence(cr),
             "actions": actions,
             "any_action": bool(allowed),
             "comment_form": comment_form or CommentForm(),
@@ -394,10 +423,7 @@ def _change_request_page(
 
 
 def _get_change_request(pk: int) -> ChangeRequest:
-    return get_object_or_404(
-        ChangeRequest.objects.select_related("target_type", "author", "organization", "decided_by"),
-        pk=pk,
-    )
+    return get_object_or_404(change_requests_for_page(), pk=pk)
 
 
 @login_required

@@ -1,0 +1,80 @@
+"""What the public list of measures can be narrowed by: the one filter definition behind the
+measures page (web/tracker/views.py) and the API's measure list (api/tracker/views.py).
+
+Related records are named by natural key in both — an article by its number, an organisation by
+its code — so a page's address and an API query say the same thing (`?article=9&organization=MH`).
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import and_, or_
+
+import django_filters as df
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tracker.convention.models import Article
+from tracker.organisations.models import Organization
+
+from .models import Measure, MeasureKind, MeasureStatus
+
+SEARCHED_FIELDS = ("key", "title_kk", "title_ru", "title_en", "description_kk")
+
+
+def measure_search_q(text: str) -> Q:
+    """Measures in which every word of `text` occurs, in any order and any of the searched
+    fields, ignoring case. (PostgreSQL folds the case of Cyrillic too; SQLite, the embedded
+    default, folds only ASCII letters.)"""
+    words = text.split()
+    if not words:
+        return Q()
+    return reduce(
+        and_,
+        (reduce(or_, (Q(**{f"{name}__icontains": w}) for name in SEARCHED_FIELDS)) for w in words),
+    )
+
+
+class MeasureFilter(df.FilterSet):
+    q = df.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Every word must occur in the key, a title or the description."),
+    )
+    # The API's name for `q` since v1; kept for its clients. The page shows only `q`.
+    search = df.CharFilter(method="filter_search", widget=forms.HiddenInput)
+    article = df.ModelChoiceFilter(
+        label=_("CRPD article"),
+        field_name="articles",
+        to_field_name="number",
+        queryset=Article.objects.order_by("number"),
+        empty_label=_("All articles"),
+        distinct=True,
+    )
+    organization = df.ModelChoiceFilter(
+        label=_("Responsible organisation"),
+        field_name="organizations",
+        to_field_name="code",
+        # Only organisations responsible for some measure: the others would match nothing.
+        queryset=Organization.objects.filter(measures__isnull=False).distinct().order_by("code"),
+        empty_label=_("All organisations"),
+        distinct=True,
+    )
+    status = df.ChoiceFilter(
+        label=_("Status"), choices=MeasureStatus.choices, empty_label=_("All statuses")
+    )
+    kind = df.ChoiceFilter(label=_("Kind"), choices=MeasureKind.choices, empty_label=_("All kinds"))
+    needs_review = df.BooleanFilter(
+        label=_("Needs review"),
+        widget=forms.Select(
+            choices=[("", _("All measures")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["q", "article", "organization", "status", "kind", "needs_review", "search"]
+
+    def filter_search(self, queryset: QuerySet[Measure], name: str, value: str) -> QuerySet:
+        return queryset.filter(measure_search_q(value))
