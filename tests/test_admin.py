@@ -7,6 +7,7 @@ from django.urls import reverse
 from indicators import models as im
 from tests import factories as f
 from tracker import models as tm
+from tracker.common.services import StaleEdit, reference_save
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,37 @@ def test_an_admin_edit_of_a_paragraphs_links_goes_through_the_service(client, su
         superuser,
         "¶101 also speaks of education (art. 24)",
     )
+
+
+def test_an_admin_save_over_an_edit_made_meanwhile_is_refused_and_loses_neither(client, superuser):
+    """Two administrators open the same organisation; the second to save would silently undo
+    the first one's edit. The form refuses it, names the versions, and nothing is saved."""
+    org = f.OrganizationFactory(name_en="Ministry")
+    client.force_login(superuser)
+    page = client.get(_admin_url(org))
+    # Meanwhile another administrator renames it (version 2).
+    other = f.UserFactory(administrator=True)
+    org.name_en = "Ministry of Labour"
+    reference_save(instance=org, by=other, reason="Renamed by decree")
+    response = client.post(
+        _admin_url(org), _post_data(page, name_kk="Жаңа атау", change_reason="Kazakh name")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("version 1, now 2" in error for error in errors), errors
+    org.refresh_from_db()
+    assert (org.name_en, org.version, org.history.count()) == ("Ministry of Labour", 2, 2)
+    assert org.name_kk != "Жаңа атау"
+
+
+def test_the_reference_service_refuses_a_stale_base_version_under_its_lock():
+    org = f.OrganizationFactory(name_en="Ministry")
+    admin_user = f.UserFactory(administrator=True)
+    org.name_en = "First"
+    reference_save(instance=org, by=admin_user, reason="one", base_version=1)
+    stale = tm.Organization.objects.get(pk=org.pk)
+    stale.name_en = "Second"
+    with pytest.raises(StaleEdit):
+        reference_save(instance=stale, by=admin_user, reason="two", base_version=1)
+    org.refresh_from_db()
+    assert (org.name_en, org.version) == ("First", 2)

@@ -7,11 +7,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .common.services import reference_delete, reference_save
+from .common.services import StaleEdit, reference_delete, reference_save
 from .models import (
     Article,
     ChangeRequest,
@@ -65,6 +66,23 @@ class ReferenceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the record's history with your name."),
     )
+    # The version the form was opened at: the service refuses a save over a newer one.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        base = cleaned.get("base_version")
+        if self.instance.pk is not None and base is not None:
+            live = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            live_version = live.values_list("version", flat=True).first()
+            if live_version is not None and live_version != base:
+                raise StaleEdit(base_version=base, live_version=live_version)
+        return cleaned
 
 
 def _deletion_reason(request) -> str:
@@ -90,8 +108,21 @@ class SavedThroughService:
             if f.name in form.cleaned_data
         }
         reference_save(
-            instance=obj, by=request.user, reason=form.cleaned_data["change_reason"], links=links
+            instance=obj,
+            by=request.user,
+            reason=form.cleaned_data["change_reason"],
+            links=links,
+            base_version=form.cleaned_data.get("base_version"),
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's check misses an edit saved in the instant between it and the locked save;
+        # the service's check under the lock catches it, and the whole save is rolled back.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as stale:
+            self.message_user(request, " ".join(stale.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change) -> None:
         # The record's own links were set by save_model, through the service.

@@ -39,6 +39,20 @@ def _check(instance: Versioned, *, by: AbstractBaseUser, verb: str, reason: str)
     return reason.strip()
 
 
+class StaleEdit(ValidationError):  # noqa: N818 -- a domain outcome, like ChangeConflict
+    """The record changed after the form was opened: saving would silently undo the other edit."""
+
+    def __init__(self, *, base_version: int, live_version: int) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this record while you were editing it (version %(base)s, "
+                "now %(live)s). Nothing was saved: open it again and redo your change."
+            ),
+            code="stale",
+            params={"base": base_version, "live": live_version},
+        )
+
+
 @transaction.atomic
 def reference_save(
     *,
@@ -46,10 +60,12 @@ def reference_save(
     by: AbstractBaseUser,
     reason: str,
     links: dict[str, Iterable[models.Model]] | None = None,
+    base_version: int | None = None,
 ) -> V:
     """Save a new or changed reference record and its many-to-many `links`: version + 1 and one
     history row (who, why). No reference model tracks its links in its history, so setting
-    them adds no row."""
+    them adds no row. `base_version`, the version the editor's form showed, refuses a save over
+    an edit made meanwhile (StaleEdit): no lost update between two administrators."""
     creating = instance._state.adding
     reason = _check(instance, by=by, verb="add" if creating else "change", reason=reason)
     if creating:
@@ -58,7 +74,10 @@ def reference_save(
         # Locked until the transaction ends: two administrators saving at once get consecutive
         # versions, never the same one, and the loader cannot slip in between.
         live = type(instance)._default_manager.select_for_update().only("version")
-        instance.version = live.get(pk=instance.pk).version + 1
+        live_version = live.get(pk=instance.pk).version
+        if base_version is not None and base_version != live_version:
+            raise StaleEdit(base_version=base_version, live_version=live_version)
+        instance.version = live_version + 1
     instance._history_user = by
     instance._change_reason = reason
     instance.save()
