@@ -53,8 +53,11 @@ class LoadResult:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    # Rows changed after loading, or never loaded: left as they are (not counted as changes).
+    # Rows changed after loading: left as they are (not counted as changes).
     kept: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Rows the fixtures describe that the loader never wrote (the workflow or a person created
+    # them): never touched.
+    not_loaded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # Records the forms refuse only for a gap the report has (ingest.validation.AS_PRINTED).
     as_printed: Counter = field(default_factory=Counter)
     fingerprint: str = ""
@@ -79,6 +82,14 @@ def _lock_tables() -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ordered)
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+
+def _differs(obj: models.Model, name: str, value: Any) -> bool:
+    model_field = obj._meta.get_field(name)
+    if model_field.is_relation:
+        # By id: reading the related row to compare it would cost a query per reference.
+        return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
 
 
 class _Writer:
@@ -126,7 +137,8 @@ class _Writer:
             self.result.created[shape.label] += 1
             return
         if not self.ledger.may_write(obj):
-            self.result.kept[shape.label] += 1
+            counts = self.result.kept if self.ledger.loaded(obj) else self.result.not_loaded
+            counts[shape.label] += 1
             return
         if self._update(obj, row, wanted_flags):
             self.ledger.wrote(obj, row.fixture_key)
@@ -154,7 +166,7 @@ class _Writer:
 
     def _update(self, obj: models.Model, row: Row, flags: set) -> bool:
         label = obj._meta.model_name
-        changed = [name for name, value in row.values.items() if getattr(obj, name) != value]
+        changed = [name for name, value in row.values.items() if _differs(obj, name, value)]
         for name in changed:
             setattr(obj, name, row.values[name])
         if changed:

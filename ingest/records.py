@@ -161,6 +161,12 @@ class Ledger:
     def may_write(self, obj: models.Model) -> bool:
         return self._ident(obj) in self._writable
 
+    def loaded(self, obj: models.Model) -> bool:
+        """Did the loader write this row (so a refusal to write means someone changed it)? A row
+        of an adopted database counts as loaded: the old rule kept it because it was changed."""
+        ident = self._ident(obj)
+        return ident in self._recorded or (self._adopting and ident not in self._writable)
+
     def matched(self, obj: models.Model, fixture_key: str) -> None:
         """A fixture record describes this row and the loader left it as it was: an adopted row
         gets its first record."""

@@ -3,17 +3,22 @@ workflow change or a row the workflow created survives every reload; an unchange
 the fixtures. And `load_crpd --if-changed` loads only when the fixture files changed."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from indicators.models import Indicator, Target
+from indicators.models import DimensionValue, Indicator, Observation, Target
 from ingest.loading import load_crpd
 from ingest.models import FixtureLoad, LoadedRecord
-from tests.ingest.bundles import edit, write
-from tracker.models import LegalAct, Measure, Organization
+from tests.ingest.bundles import build_mini, edit, write
+from tracker.models import LegalAct, Measure, Organization, ReportParagraph
+from tracker.workflow import services
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +211,64 @@ def test_an_empty_folder_of_fixtures_is_refused(tmp_path):
     with pytest.raises(CommandError, match=r"articles\.json is missing"):
         _run("--fixtures", str(tmp_path), "--if-changed")
     assert not FixtureLoad.objects.exists()
+
+
+def test_a_workflow_created_row_is_reported_apart_from_changed_ones(mini, reviewer, administrator):
+    """The fixtures describe a cell the ministry entered first: its row is never the loader's."""
+    cell = json.loads((mini / "sections/art09.json").read_text())["observations"][0]
+    edit(mini, "sections/art09.json", lambda d: d.update(observations=[]))
+    load_crpd(mini)
+    payload = {
+        "indicator": Indicator.objects.get(key="ind:x").pk,
+        "period_start": "2017-01-01",
+        "period_end": "2017-01-01",
+        "value": "30000",
+        "dimension_values": [DimensionValue.objects.get(code="akmola").pk],
+        "paragraph": ReportParagraph.objects.get(number=166).pk,
+    }
+    cr = services.change_request_create(by=reviewer, target_model=Observation, payload=payload)
+    services.change_request_submit(cr_id=cr.pk, by=reviewer)
+    services.change_request_approve(cr_id=cr.pk, by=administrator)
+    edit(mini, "sections/art09.json", lambda d: d.update(observations=[cell]))
+    out = _run("--fixtures", str(mini))
+    assert "kept 0 changed records, left 1 records created in the tracker alone" in out
+    observations = ContentType.objects.get_for_model(Observation)
+    assert not LoadedRecord.objects.filter(content_type=observations, object_id=cr.target_id)
+    assert Observation.objects.get().value == 30000
+
+
+def _with_organisations(root, n: int):
+    edit(
+        root,
+        "organizations.json",
+        lambda d: d.extend(
+            {"code": f"AKIMAT-{i}", "name_kk": f"Әкімдік {i}", "kind": "akimat", "parent": "MLSPP"}
+            for i in range(n)
+        ),
+    )
+    return root
+
+
+def test_a_reload_reads_in_bulk_whatever_the_number_of_records(mini, tmp_path_factory):
+    """Finding the rows, their digests and their links costs a fixed number of queries: a reload
+    of 40 organisations reads no more than a reload of 2."""
+    counts = []
+    for n in (1, 40):
+        root = _with_organisations(build_mini(tmp_path_factory.mktemp(f"orgs{n}")), n)
+        load_crpd(root)
+        with CaptureQueriesContext(connection) as queries:
+            assert load_crpd(root).changed == 0
+        counts.append(len(queries))
+        Organization.objects.filter(code__startswith="AKIMAT-").delete()
+    assert counts[0] == counts[1]
+
+
+def test_a_reload_of_the_small_bundle_stays_within_its_query_budget(
+    mini, django_assert_max_num_queries
+):
+    load_crpd(mini)
+    # Per kind of record: its rows, links and digests (a handful of queries, 13 kinds); per
+    # record only the edit forms' own lookups (a measure's four link fields, an observation's
+    # indicator, values and cell). 76 when written.
+    with django_assert_max_num_queries(80):
+        load_crpd(mini)

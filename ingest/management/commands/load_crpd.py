@@ -35,23 +35,28 @@ class Command(BaseCommand):
             return
         self._report(result)
         elapsed = time.monotonic() - started
-        kept = sum(result.kept.values())
+        kept, not_loaded = sum(result.kept.values()), sum(result.not_loaded.values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"CRPD data loaded (fingerprint {result.fingerprint[:12]}…): {result.changed} "
-                f"changes, kept {kept} changed records, in {elapsed:.1f} s"
+                f"changes, kept {kept} changed records, left {not_loaded} records created in "
+                f"the tracker alone, in {elapsed:.1f} s"
             )
         )
 
     def _report(self, result: LoadResult) -> None:
-        counts = (result.created, result.updated, result.deleted, result.unchanged, result.kept)
-        for label in sorted(set().union(*counts)):
-            self.stdout.write(
-                f"  {label:<28} created {result.created.get(label, 0):>5}  "
-                f"updated {result.updated.get(label, 0):>5}  "
-                f"deleted {result.deleted.get(label, 0):>5}  "
-                f"unchanged {result.unchanged.get(label, 0):>5}  "
-                f"kept (changed after loading) {result.kept.get(label, 0):>5}"
+        counts = {
+            "created": result.created,
+            "updated": result.updated,
+            "deleted": result.deleted,
+            "unchanged": result.unchanged,
+            "kept (changed after loading)": result.kept,
+            "not loaded (created in the tracker)": result.not_loaded,
+        }
+        for label in sorted(set().union(*counts.values())):
+            columns = "  ".join(
+                f"{name} {count.get(label, 0):>5}" for name, count in counts.items()
             )
+            self.stdout.write(f"  {label:<28} {columns}")
         for reason, count in sorted(result.as_printed.items()):
             self.stdout.write(f"  accepted as printed: {count:>4} × {reason}")
