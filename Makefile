@@ -27,7 +27,7 @@ dev-venv: $(VENV)/.dev
 run: venv
 	mkdir -p var/celery/queue var/celery/control var/mail
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_crpd
+	$(BIN)/python manage.py load_crpd --if-changed
 	$(BIN)/python manage.py create_demo_accounts
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -13,6 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from ingest.merging import merge_record
+
 ROOT = Path(__file__).resolve().parent.parent / "fixtures"
 
 RENAMES = {
@@ -207,42 +209,29 @@ def _rename(value):
     return value
 
 
-def _merge(store: dict, record: dict, key_field: str) -> None:
-    key = record[key_field]
-    existing = store.get(key)
-    if existing is None:
-        store[key] = dict(record)
-        return
-    for name, value in record.items():
-        if value in (None, "", []):
-            continue
-        current = existing.get(name)
-        if isinstance(value, list):
-            merged = list(current or [])
-            merged += [v for v in value if v not in merged]
-            existing[name] = merged
-        elif current in (None, "", []):
-            existing[name] = value
-        elif current != value and name == "title_kk":
-            aliases = existing.setdefault("aliases", [])
-            if value not in aliases:
-                aliases.append(value)
-        elif current != value and name == "name_kk":
-            existing.setdefault("flags", [])
-            # Two printed names of one body: kept as a note rather than a second record.
-            note = {"code": "ambiguous_reference", "message": f"Also printed as: {value}"}
-            if note not in existing["flags"]:
-                existing["flags"].append(note)
+def _keep_first_note_others(existing: dict, name: str, current, value, origin: str) -> None:
+    """Consolidation keeps the first description of a key and records what else was printed:
+    another Kazakh title of an act becomes an alias, another name of a body a flag; any other
+    disagreement keeps the first value (the loader, stricter, refuses what is left)."""
+    if name == "title_kk":
+        aliases = existing.setdefault("aliases", [])
+        if value not in aliases:
+            aliases.append(value)
+    elif name == "name_kk":
+        existing.setdefault("flags", [])
+        # Two printed names of one body: kept as a note rather than a second record.
+        note = {"code": "ambiguous_reference", "message": f"Also printed as: {value}"}
+        if note not in existing["flags"]:
+            existing["flags"].append(note)
 
 
-def main(root: Path = ROOT) -> None:
-    paragraphs = json.loads((root / "paragraphs.json").read_text(encoding="utf-8"))
-    files = [root / "legal_acts.json", root / "organizations.json"]
-    files += sorted((root / "indicators").glob("*.json"))
-    files += [root / "sections" / "intro.json"]
-    files += sorted(p for p in (root / "sections").glob("art*.json"))
+def _merge(store: dict, record: dict, key_field: str, origin: str) -> None:
+    merge_record(
+        store, record, key_field=key_field, origin=origin, on_conflict=_keep_first_note_others
+    )
 
-    acts: dict[str, dict] = {}
+
+def _base_organizations() -> dict[str, dict]:
     orgs: dict[str, dict] = {}
     for code, short, kk, ru, en, kind in BASE_ORGANIZATIONS:
         orgs[code] = {
@@ -271,7 +260,55 @@ def main(root: Path = ROOT) -> None:
             "source_paragraphs": [],
             "curation": "curated",
         }
+    return orgs
 
+
+def _one_value_per_cell(observations: list[dict], cells: dict[tuple, dict]) -> list[dict]:
+    """The observations that describe a cell no earlier file described."""
+    kept = []
+    for obs in observations:
+        cell = (
+            obs["indicator"],
+            obs["period_start"],
+            obs["period_end"],
+            tuple(sorted((obs.get("dimensions") or {}).items())),
+        )
+        first = cells.get(cell)
+        if first is None:
+            cells[cell] = obs
+            kept.append(obs)
+            continue
+        # The narrative restating an annex figure: one cell, two sources. The first (annex)
+        # record keeps the value; the paragraph joins its provenance, and a different
+        # printed value is flagged instead of dropped.
+        if not first.get("paragraph") and obs.get("paragraph"):
+            first["paragraph"] = obs["paragraph"]
+        if str(obs["value"]) != str(first["value"]):
+            where = f"¶{obs['paragraph']}" if obs.get("paragraph") else obs.get("source_annex")
+            flag = {
+                "code": "report_inconsistency",
+                "message": f"{where} prints {obs['value']} for this figure "
+                f"({obs.get('text_kk') or ''}); {first['value']} is kept.",
+            }
+            first.setdefault("flags", [])
+            if flag not in first["flags"]:
+                first["flags"].append(flag)
+    return kept
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(root: Path = ROOT) -> None:
+    paragraphs = json.loads((root / "paragraphs.json").read_text(encoding="utf-8"))
+    files = [root / "legal_acts.json", root / "organizations.json"]
+    files += sorted((root / "indicators").glob("*.json"))
+    files += [root / "sections" / "intro.json"]
+    files += sorted(p for p in (root / "sections").glob("art*.json"))
+
+    acts: dict[str, dict] = {}
+    orgs = _base_organizations()
     measure_orgs: dict[str, set[int]] = {}
     cells: dict[tuple, dict] = {}
     loaded: dict[Path, dict] = {}
@@ -284,47 +321,19 @@ def main(root: Path = ROOT) -> None:
         elif path.name == "organizations.json":
             data = {"organizations": data}
         for act in data.pop("legal_acts", []):
-            _merge(acts, act, "key")
+            _merge(acts, act, "key", path.name)
         for org in data.pop("organizations", []):
-            _merge(orgs, org, "code")
+            _merge(orgs, org, "code", path.name)
         for measure in data.get("measures", []):
             for code in measure.get("organizations", []):
                 measure_orgs.setdefault(code, set()).update(measure.get("source_paragraphs", []))
-        kept = []
-        for obs in data.get("observations", []):
-            cell = (
-                obs["indicator"],
-                obs["period_start"],
-                obs["period_end"],
-                tuple(sorted((obs.get("dimensions") or {}).items())),
-            )
-            first = cells.get(cell)
-            if first is None:
-                cells[cell] = obs
-                kept.append(obs)
-                continue
-            # The narrative restating an annex figure: one cell, two sources. The first (annex)
-            # record keeps the value; the paragraph joins its provenance, and a different
-            # printed value is flagged instead of dropped.
-            if not first.get("paragraph") and obs.get("paragraph"):
-                first["paragraph"] = obs["paragraph"]
-            if str(obs["value"]) != str(first["value"]):
-                where = f"¶{obs['paragraph']}" if obs.get("paragraph") else obs.get("source_annex")
-                flag = {
-                    "code": "report_inconsistency",
-                    "message": f"{where} prints {obs['value']} for this figure "
-                    f"({obs.get('text_kk') or ''}); {first['value']} is kept.",
-                }
-                first.setdefault("flags", [])
-                if flag not in first["flags"]:
-                    first["flags"].append(flag)
         if "observations" in data:
-            data["observations"] = kept
+            data["observations"] = _one_value_per_cell(data["observations"], cells)
         if path.parent.name in {"sections", "indicators"}:
             loaded[path] = data
 
     for path, data in loaded.items():
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _write_json(path, data)
 
     for act in acts.values():
         # A bare "Кодекс" names no act in particular: it cannot serve to find one.
@@ -338,16 +347,8 @@ def main(root: Path = ROOT) -> None:
             found |= {p["number"] for p in paragraphs if pattern.search(p["text_kk"])}
         org["source_paragraphs"] = sorted(found)
 
-    (root / "legal_acts.json").write_text(
-        json.dumps(sorted(acts.values(), key=lambda a: a["key"]), ensure_ascii=False, indent=1)
-        + "\n",
-        encoding="utf-8",
-    )
-    (root / "organizations.json").write_text(
-        json.dumps(sorted(orgs.values(), key=lambda o: o["code"]), ensure_ascii=False, indent=1)
-        + "\n",
-        encoding="utf-8",
-    )
+    _write_json(root / "legal_acts.json", sorted(acts.values(), key=lambda a: a["key"]))
+    _write_json(root / "organizations.json", sorted(orgs.values(), key=lambda o: o["code"]))
     print(f"{len(acts)} legal acts, {len(orgs)} organisations")
 
 

@@ -88,7 +88,6 @@ def _long_functions(limit: int) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="ingest/loading.py load_bundle (435 lines) is being split")
 def test_no_function_in_the_apps_is_over_80_lines():
     assert _long_functions(80) == []
 
