@@ -83,7 +83,11 @@ def test_an_administrators_change_to_an_organisation_survives_every_reload(
     org = Organization.objects.get(code="MLSPP")
     client.force_login(administrator)
     url = f"/en/admin/tracker/organization/{org.pk}/change/"
-    data = {**_admin_form_data(client.get(url)), "name_ru": "Министерство труда (уточнено)"}
+    data = {
+        **_admin_form_data(client.get(url)),
+        "name_ru": "Министерство труда (уточнено)",
+        "change_reason": "The ministry's own Russian name",
+    }
     assert client.post(url, data).status_code == 302
     org.refresh_from_db()
     assert org.name_ru == "Министерство труда (уточнено)"
