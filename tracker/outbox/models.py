@@ -16,7 +16,7 @@ class NotificationKind(models.TextChoices):
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     # Claimed by a worker that is talking to the mail server right now (or died doing so: a claim
-    # older than notifications.CLAIM_TIMEOUT is stale and may be taken over).
+    # older than tracker.outbox.services.CLAIM_TIMEOUT is stale and may be taken over).
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
