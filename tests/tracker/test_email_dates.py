@@ -60,7 +60,7 @@ def test_each_email_writes_the_date_as_the_language_does(template, language):
     ("language", "line"),
     [
         ("kk", "Жіберілген күні: 2026 жылғы 28 қараша, 10:30"),
-        ("ru", "Дата отправки: 28 ноября 2026"),
+        ("ru", "Дата отправки: 28 ноября 2026 г., 10:30"),
         ("en", "Submitted: 28 November 2026, 10:30"),
     ],
 )
