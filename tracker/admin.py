@@ -361,9 +361,13 @@ class ChangeRequestAdmin(admin.ModelAdmin):
                 services.ChangeConflict,
                 ValidationError,
             ) as exc:
-                self.message_user(request, f"#{cr.pk}: {exc}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("No. %(id)s: %(error)s") % {"id": cr.pk, "error": exc},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, _("#%(id)s approved.") % {"id": cr.pk})
+                self.message_user(request, _("Change request No. %(id)s approved.") % {"id": cr.pk})
 
 
 @admin.register(ReviewEvent)

@@ -123,6 +123,9 @@ LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
+# Dates and numbers per language (config/formats/<lang>/formats.py): Django has no Kazakh module,
+# and its English one writes American dates. Templates use the named formats (DATE_FORMAT …).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -39,7 +39,7 @@ def test_editor_proposes_reviewer_approves_public_sees_it(page):
     cr = ChangeRequest.objects.get()
     assert cr.status == ChangeStatus.SUBMITTED
     sign_in(page, "reviewer")
-    page.get_by_role("link", name=re.compile(rf"#{cr.pk} Progress for 2019")).click()
+    page.get_by_role("link", name=re.compile(rf"No. {cr.pk} Progress for 2019")).click()
     diff = page.get_by_role("table", name="Field by field: the live value and the proposed value")
     row = diff.get_by_role("row", name=re.compile("Progress"))
     expect(row).to_contain_text("40")

@@ -296,6 +296,23 @@ def test_locked_out_user_sees_a_translated_message(client, author, settings):
     assert "<h1>" in body
 
 
+@pytest.mark.parametrize(
+    ("lang", "hours", "words"),
+    [("ru", 1, "блокировка действует 1 час"), ("kk", 0.5, "бұғаттау мерзімі: 30 минут")],
+)
+def test_lockout_page_says_the_block_time_in_words(client, author, settings, lang, hours, words):
+    settings.AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+    settings.AXES_FAILURE_LIMIT = 1
+    settings.AXES_COOLOFF_TIME = hours
+    for _ in range(2):
+        response = client.post(url("login", lang=lang), {"username": "author", "password": "wrong"})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert words in body
+    assert ":00:00" not in body
+    assert "0:30:00" not in body
+
+
 def test_logout_is_a_post_form(client, author):
     client.force_login(author)
     body = client.get(url("tracker:dashboard")).content.decode()

@@ -376,4 +376,4 @@ def test_admin_action_approves_through_the_service_and_reports_refusals(
     assert (ok.status, own.status) == ("approved", "submitted")
     assert (measure.progress, measure.version) == (70, 2)
     texts = [str(m) for m in response.context["messages"]]
-    assert any(t.startswith(f"#{own.pk}: ") for t in texts)
+    assert any(t.startswith(f"No. {own.pk}: ") for t in texts)

@@ -274,7 +274,7 @@ def change_request_revert(*, cr_id: int, by: User, summary: str = "") -> ChangeR
         by=by,
         target=target,
         payload=reverted_values(source),
-        summary=summary or str(_("Revert #%(id)s") % {"id": source.pk})[:300],
+        summary=summary or str(_("Revert change request No. %(id)s") % {"id": source.pk})[:300],
     )
 
 

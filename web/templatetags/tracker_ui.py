@@ -1,11 +1,13 @@
 """Small display filters for the web pages."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from tracker.common.models import localized, localized_with_language
 
@@ -14,10 +16,26 @@ register = template.Library()
 
 @register.filter
 def plain_number(value: Any) -> str:
-    """A decimal as printed: 20, 9.1 — never 20.0000 or 2E+1."""
+    """A decimal as printed, with the language's decimal sign: 20, 9.1 (en), 9,1 (kk, ru) — never
+    20.0000 or 2E+1."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return number_format(Decimal(format(value.normalize(), "f")), use_l10n=True)
     return "" if value is None else str(value)
+
+
+@register.filter
+def duration_in_words(value: timedelta | None) -> str:
+    """A waiting time as a person says it («1 сағат 30 минут», «30 минут»), never «1:30:00»."""
+    if value is None:
+        return ""
+    minutes = max(round(value.total_seconds() / 60), 1)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
 
 
 @register.filter
