@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "tracker",
     "indicators",
+    "reports",
     "ingest",
     "web",
     "api",
