@@ -299,7 +299,8 @@ def pipeline(*, as_of: dt.date, organization_id: int | None = None) -> Pipeline:
     waiting = crs.aggregate(**buckets)
     returned = list(
         crs.filter(status=ChangeStatus.RETURNED)
-        .select_related("organization", "author")
+        .select_related("organization", "author", "target_type")
+        .prefetch_related("target")
         .order_by("decided_at", "pk")
     )
     decided = crs.filter(
