@@ -169,3 +169,22 @@ def country(db):
         submitted_at=_at(AS_OF - dt.timedelta(days=10)),
     )
     return ns
+
+
+@pytest.fixture(autouse=True)
+def no_broker(request, monkeypatch):
+    """Tasks queued by the code under test are recorded instead of sent to the shared broker,
+    except in the tests that run a real worker."""
+    if request.node.get_closest_marker("celery_worker"):
+        return []
+    from reports import tasks as report_tasks
+    from tracker import tasks as tracker_tasks
+
+    calls = []
+    for task in (
+        tracker_tasks.deliver_notification,
+        report_tasks.send_report,
+        report_tasks.run_schedule,
+    ):
+        monkeypatch.setattr(task, "delay", lambda *a, name=task.name: calls.append((name, a)))
+    return calls
