@@ -11,6 +11,9 @@ from django.utils import translation
 from . import presentation
 from .models import ReportEdition
 
+# An e-mail names at most this many items per list; the attachments have the rest.
+EMAIL_LIST_LIMIT = 50
+
 
 def _subject(text: str) -> str:
     # A header may not contain a newline; templates end with one.
@@ -28,7 +31,9 @@ def _render(template: str, context: dict[str, Any], language: str) -> tuple[str,
 def render_report(edition: ReportEdition, status, language: str) -> tuple[str, str, str]:
     """Subject, text and HTML of a digest or a national overview."""
     with translation.override(language):
-        context = presentation.context(edition=edition, status=status, language=language)
+        context = presentation.context(
+            edition=edition, status=status, language=language, limit=EMAIL_LIST_LIMIT
+        )
     return _render(edition.kind, context, language)
 
 

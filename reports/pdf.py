@@ -4,6 +4,7 @@ set, fonts embedded). The font is vendored (static/fonts, DejaVu Sans) so that K
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -15,12 +16,20 @@ from .models import ReportEdition
 from .selectors import StatusReport
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
+# A list longer than this is cut in the PDF (with a note); the XLSX lists every row. Thousands of
+# table rows would make a document nobody reads and take WeasyPrint minutes to lay out.
+PDF_LIST_LIMIT = 200
+
+# WeasyPrint logs every page it lays out at INFO.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def html(*, edition: ReportEdition, status: StatusReport, language: str, for_pdf: bool) -> str:
     """The report as one HTML document: printed to PDF, or shown as the admin's preview."""
     with translation.override(language):
-        context = presentation.context(edition=edition, status=status, language=language)
+        context = presentation.context(
+            edition=edition, status=status, language=language, limit=PDF_LIST_LIMIT
+        )
         if for_pdf:
             context["font_regular"] = (FONTS / "DejaVuSans.ttf").as_uri()
             context["font_bold"] = (FONTS / "DejaVuSans-Bold.ttf").as_uri()

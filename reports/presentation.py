@@ -104,8 +104,20 @@ def bar_chart(title: str, rows: list[tuple[str, str, int]]) -> str:
     return "".join(parts)
 
 
-def context(*, edition: ReportEdition, status: StatusReport, language: str) -> dict[str, Any]:
-    """Everything a report's templates show; call inside translation.override(language)."""
+# The lists a reader's document or e-mail shows in full only up to a limit; the XLSX has them all.
+LISTS = ("overdue", "due_soon", "flagged", "off_track", "missing", "indicators_shown", "returned")
+
+
+def context(
+    *,
+    edition: ReportEdition,
+    status: StatusReport,
+    language: str,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Everything a report's templates show; call inside translation.override(language). With
+    `limit`, each list keeps its first `limit` rows and `more[name]` says how many are left out
+    (`counts[name]` is always the whole number)."""
     as_of = status.as_of
     national = edition.kind == ReportKind.NATIONAL
     measure_rows = [(MeasureStatus(k).label, k, n) for k, n in status.measures_by_status.items()]
@@ -203,6 +215,12 @@ def context(*, edition: ReportEdition, status: StatusReport, language: str) -> d
         "chart_measures": bar_chart(_("Measures by status"), measure_rows),
         "chart_verdicts": bar_chart(_("Indicators by progress"), verdict_rows),
     }
+    ctx["counts"] = {name: len(ctx[name]) for name in LISTS}
+    ctx["more"] = {}
+    for name in LISTS:
+        ctx["more"][name] = max(0, len(ctx[name]) - limit) if limit else 0
+        if limit:
+            ctx[name] = ctx[name][:limit]
     if edition.pk:
         ctx["download_pdf"] = links.report_download(edition.pk, "pdf", language)
         ctx["download_xlsx"] = links.report_download(edition.pk, "xlsx", language)

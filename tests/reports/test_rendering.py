@@ -156,3 +156,23 @@ def test_digest_files_contain_exactly_the_organisations_items(edition, country):
         country.mes_overdue.key
     ]
     assert list(wb["Due soon"].iter_rows(min_row=2, values_only=True)) == []
+
+
+def test_long_lists_are_cut_in_the_pdf_and_email_but_complete_in_the_xlsx(
+    country, monkeypatch, edition
+):
+    from reports import emails, pdf
+
+    monkeypatch.setattr(pdf, "PDF_LIST_LIMIT", 1)
+    monkeypatch.setattr(emails, "EMAIL_LIST_LIMIT", 1)
+    ed, pdf_file, xlsx_file = edition(ReportKind.NATIONAL, language="en")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in _pdf(pdf_file).pages))
+    assert "1 more is listed in the spreadsheet." in text
+    wb = load_workbook(io.BytesIO(bytes(xlsx_file.attachment.content)))
+    assert wb["Overdue"].max_row == 3
+    subject, body, html = emails.render_report(
+        ed, selectors.status_report(as_of=country.as_of), "en"
+    )
+    assert "Overdue measures (2):" in body
+    assert "1 more is listed in the spreadsheet." in body
+    assert "1 more is listed in the spreadsheet." in html
