@@ -170,7 +170,7 @@ def test_long_lists_are_cut_in_the_pdf_and_email_but_complete_in_the_xlsx(
     assert "1 more is listed in the spreadsheet." in text
     wb = load_workbook(io.BytesIO(bytes(xlsx_file.attachment.content)))
     assert wb["Overdue"].max_row == 3
-    subject, body, html = emails.render_report(
+    _subject, body, html = emails.render_report(
         ed, selectors.status_report(as_of=country.as_of), "en"
     )
     assert "Overdue measures (2):" in body
