@@ -16,9 +16,10 @@ from .models import ReportEdition
 from .selectors import StatusReport
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
-# A list longer than this is cut in the PDF (with a note); the XLSX lists every row. Thousands of
-# table rows would make a document nobody reads and take WeasyPrint minutes to lay out.
-PDF_LIST_LIMIT = 200
+# A list longer than this is cut in the PDF after its most urgent rows (with a note); the XLSX lists
+# every row. Thousands of table rows would make a document nobody reads, and WeasyPrint lays out
+# about a hundred table rows a second on one core.
+PDF_LIST_LIMIT = 50
 
 # WeasyPrint logs every page it lays out at INFO.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

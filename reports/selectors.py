@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,9 +69,11 @@ def latest_due_year(as_of: dt.date) -> int:
     return year if indicator_deadline(year) < as_of else year - 1
 
 
-def indicator_due_year(indicator: Indicator, as_of: dt.date) -> int | None:
+def indicator_due_year(
+    indicator: Indicator, as_of: dt.date, *, latest: int | None = None
+) -> int | None:
     """The latest period `indicator` should have a value for by `as_of`, or None if none yet."""
-    year = latest_due_year(as_of)
+    year = latest if latest is not None else latest_due_year(as_of)
     if indicator.year_to is not None:
         year = min(year, indicator.year_to)
     if indicator.year_from is not None and year < indicator.year_from:
@@ -254,6 +256,7 @@ def indicator_statuses(
     ).values_list("indicator_id", "period_end", "value", "explanation"):
         by_year[ind_id][end.year] = (value, explanation)
     rows = []
+    latest = latest_due_year(as_of)
     for indicator in indicators.order_by("key"):
         observed = by_year.get(indicator.pk, {})
         points = sorted((y, v) for y, (v, _e) in observed.items())
@@ -263,7 +266,7 @@ def indicator_statuses(
             observations=points,
         )
         latest_year = points[-1][0] if points else None
-        due_year = indicator_due_year(indicator, as_of)
+        due_year = indicator_due_year(indicator, as_of, latest=latest)
         rows.append(
             IndicatorStatus(
                 indicator=indicator,
@@ -347,11 +350,15 @@ def scorecard(
     through = Measure.organizations.through.objects.exclude(
         measure__status=MeasureStatus.DISCONTINUED
     )
-    orgs = Organization.objects.filter(Q(measures__isnull=False) | Q(indicators__isnull=False))
+    # EXISTS, not a join through both relations: the join multiplies measures by indicators.
+    orgs = Organization.objects.filter(
+        Exists(Measure.organizations.through.objects.filter(organization=OuterRef("pk")))
+        | Exists(Indicator.objects.filter(organization=OuterRef("pk")))
+    )
     if organization_id is not None:
         through = through.filter(organization_id=organization_id)
         orgs = Organization.objects.filter(pk=organization_id)
-    rows = {o.pk: ScorecardRow(organization=o) for o in orgs.distinct().order_by("code")}
+    rows = {o.pk: ScorecardRow(organization=o) for o in orgs.order_by("code")}
     for org_id, total, on_schedule in (
         through.values_list("organization_id")
         .annotate(
@@ -385,8 +392,9 @@ def by_article(*, as_of: dt.date, indicators: list[IndicatorStatus]) -> list[Art
     rows: dict[int, ArticleRow] = {}
     through = Measure.articles.through.objects
     articles = Article.objects.filter(
-        Q(measures__isnull=False) | Q(indicators__isnull=False)
-    ).distinct()
+        Exists(through.filter(article=OuterRef("pk")))
+        | Exists(Indicator.articles.through.objects.filter(article=OuterRef("pk")))
+    )
     for article in articles.order_by("number"):
         rows[article.pk] = ArticleRow(
             article=article, by_status=dict.fromkeys(MeasureStatus.values, 0)
