@@ -39,6 +39,7 @@ from .models import (
     ReportEdition,
     ReportFile,
     ReportKind,
+    ReportPreference,
     ReportSchedule,
     ScheduleKind,
 )
@@ -403,3 +404,18 @@ def ensure_default_schedules(sender=None, **kwargs) -> None:
             day_of_week=dow,
             day_of_month=dom,
         )
+
+
+@transaction.atomic
+def preference_set(*, user: User, language: str, receive_digests: bool) -> ReportPreference:
+    """A person's own choice: the language of their e-mail, and whether they receive the digest
+    and the overview (reminders cannot be declined)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    preference, _created = ReportPreference.objects.update_or_create(
+        user=user, defaults={"receive_digests": receive_digests}
+    )
+    return preference

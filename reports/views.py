@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Organization
 
 from . import services
-from .models import FileFormat, ReportEdition, ReportKind
+from .models import FileFormat, ReportEdition, ReportKind, ReportPreference
 from .permissions import can_read_report, is_coordinator
 
 
@@ -23,8 +27,29 @@ def _language() -> str:
     return (get_language() or "kk")[:2]
 
 
+class PreferenceForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of my e-mail"), choices=settings.LANGUAGES)
+    receive_digests = forms.BooleanField(
+        label=_("Send me the scheduled reports (reminders are always sent)"), required=False
+    )
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
+    preference = ReportPreference.objects.filter(user=request.user).first()
+    initial = {
+        "language": request.user.language,
+        "receive_digests": preference.receive_digests if preference else True,
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            receive_digests=form.cleaned_data["receive_digests"],
+        )
+        messages.success(request, _("Your choice is saved."))
+        return redirect("reports:list")
     coordinator = is_coordinator(request.user)
     editions = ReportEdition.objects.select_related("organization").order_by(
         "-period_start", "kind", "organization__code"
@@ -45,6 +70,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "editions": editions[:100],
             "organizations": organizations,
             "coordinator": coordinator,
+            "form": form,
             "today": timezone.localdate(),
         },
     )

@@ -1,5 +1,6 @@
 """Downloads in the web UI and the administrators' preview and "send now"."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -112,3 +113,26 @@ def test_admin_edits_a_schedules_timing(country, client):
     task = ReportSchedule.objects.get(pk=schedule.pk).periodic_task
     assert not task.enabled
     assert (task.crontab.hour, task.crontab.day_of_week) == ("10", "2")
+
+
+def test_a_person_chooses_their_language_and_declines_digests_but_not_reminders(country, client):
+    from reports import services
+    from reports.models import ReportPreference
+
+    client.force_login(country.mh_editor)
+    response = client.post("/kk/reports/", {"language": "ru"})
+    assert response.status_code == 302
+    country.mh_editor.refresh_from_db()
+    assert country.mh_editor.language == "ru"
+    assert ReportPreference.objects.get(user=country.mh_editor).receive_digests is False
+    digest = ReportSchedule.objects.get(kind=ScheduleKind.DIGEST)
+    assert (
+        services.report_send(
+            schedule_id=digest.pk, organization_id=country.mh.pk, day=country.as_of
+        )
+        == []
+    )
+    reminders = ReportSchedule.objects.get(kind=ScheduleKind.REMINDERS)
+    sent = services.reminders_send(schedule_id=reminders.pk, day=dt.date(2027, 3, 1))
+    notes = {n.user_id: n.language for r in sent for n in r.notifications.all()}
+    assert notes[country.mh_editor.pk] == "ru"
