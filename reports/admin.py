@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.models import NotificationStatus, Organization
 from tracker.outbox import services as notifications
 
-from . import pdf, selectors, services, tasks
+from . import pdf, selectors, services
 from .models import (
     Reminder,
     ReportDelivery,
@@ -127,7 +127,7 @@ class ReportScheduleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send now (nobody gets the same period twice)"))
     def send_now(self, request, queryset) -> None:
         for schedule in queryset:
-            tasks.run_schedule.delay(schedule.pk)
+            services.schedule_send_now(schedule_id=schedule.pk)
         self.message_user(request, _("%(n)s schedules queued.") % {"n": queryset.count()})
 
     def _set_enabled(self, queryset, enabled: bool) -> None:

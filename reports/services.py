@@ -233,6 +233,14 @@ def schedule_run(*, schedule_id: int, day: dt.date | None = None) -> int:
     return len(targets)
 
 
+def schedule_send_now(*, schedule_id: int) -> None:
+    """An administrator's "send now": the tick's work, on a worker. Safe to repeat: the editions
+    and deliveries it makes are unique per period and recipient."""
+    from . import tasks
+
+    tasks.run_schedule.delay_on_commit(schedule_id)
+
+
 def _offset_for(days_left: int, offsets: list[int]) -> int | None:
     """The reminder due now: the smallest offset not yet passed (a day missed by beat is caught
     up by the next tick; an item that appears late gets only its nearest reminder)."""

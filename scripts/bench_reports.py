@@ -239,7 +239,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from tracker.loading import load_crpd
+    from ingest.loading import load_crpd
 
     setup_test_environment()
     call_command("migrate", verbosity=0)

@@ -19,8 +19,8 @@ from reports.models import (
     ScheduleKind,
 )
 from tests import factories as f
-from tracker import notifications
 from tracker.models import Notification, NotificationKind, NotificationStatus
+from tracker.outbox import services as notifications
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.core import mail
 from reports import services
 from reports.models import Reminder, ReportSchedule, ScheduleKind
 from tests import factories as f
-from tracker import notifications
 from tracker.models import MeasureStatus, Notification, NotificationKind
+from tracker.outbox import services as notifications
 
 
 @pytest.fixture

@@ -79,13 +79,16 @@ def test_admin_preview_shows_any_report_without_saving_it(country, client):
     assert ReportEdition.objects.count() == 0
 
 
-def test_admin_send_now_queues_the_schedule(country, client, no_broker):
+def test_admin_send_now_queues_the_schedule(
+    country, client, no_broker, django_capture_on_commit_callbacks
+):
     client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
     schedule = ReportSchedule.objects.get(kind=ScheduleKind.NATIONAL)
-    response = client.post(
-        "/en/admin/reports/reportschedule/",
-        {"action": "send_now", "_selected_action": [schedule.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/admin/reports/reportschedule/",
+            {"action": "send_now", "_selected_action": [schedule.pk]},
+        )
     assert response.status_code == 302
     assert no_broker == [("reports.tasks.run_schedule", (schedule.pk,))]
 
