@@ -104,6 +104,70 @@ def bar_chart(title: str, rows: list[tuple[str, str, int]]) -> str:
     return "".join(parts)
 
 
+def _returned_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": _change_title(cr),
+            "url": links.change_request(cr.pk, language),
+            "organization": str(cr.organization),
+            "decided_at": timezone.localtime(cr.decided_at) if cr.decided_at else None,
+        }
+        for cr in status.pipeline.returned
+    ]
+
+
+def _scorecard_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "organization": str(r.organization),
+            "name": r.organization.name,
+            "url": links.organization(r.organization.code, language),
+            "measures": r.measures,
+            "on_schedule": r.on_schedule,
+            "share_on_schedule": _share(r.share_on_schedule),
+            "indicators_due": r.indicators_due,
+            "indicators_current": r.indicators_current,
+            "share_current": _share(r.share_current),
+            "open_returned": r.open_returned,
+            "median_response_days": r.median_response_days,
+        }
+        for r in status.scorecard
+    ]
+
+
+def _article_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": r.article.number,
+            "title": r.article.title,
+            "url": links.article(r.article.number, language),
+            "measures": r.measures,
+            "implemented": r.by_status.get(MeasureStatus.IMPLEMENTED, 0),
+            "overdue": r.overdue,
+            "due_soon": r.due_soon,
+            "flagged": r.flagged,
+            "achieved": r.verdicts.get(ProgressStatus.ACHIEVED, 0),
+            "on_track": r.verdicts.get(ProgressStatus.ON_TRACK, 0),
+            "off_track": r.verdicts.get(ProgressStatus.OFF_TRACK, 0),
+            "no_data": r.verdicts.get(ProgressStatus.NO_DATA, 0),
+        }
+        for r in status.by_article
+    ]
+
+
+def _failed_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "recipient": n.recipient,
+            "subject": n.subject,
+            "attempts": n.attempts,
+            "error": n.last_error,
+            "created_at": timezone.localtime(n.created_at).date(),
+        }
+        for n in status.failed_deliveries
+    ]
+
+
 # The lists a reader's document or e-mail shows in full only up to a limit; the XLSX has them all.
 LISTS = ("overdue", "due_soon", "flagged", "off_track", "missing", "indicators_shown", "returned")
 
@@ -157,61 +221,13 @@ def context(
             if r.verdict != ProgressStatus.NO_DATA
         ],
         "indicators_more": status.verdicts[ProgressStatus.NO_DATA],
-        "returned": [
-            {
-                "title": _change_title(cr),
-                "url": links.change_request(cr.pk, language),
-                "organization": str(cr.organization),
-                "decided_at": timezone.localtime(cr.decided_at) if cr.decided_at else None,
-            }
-            for cr in status.pipeline.returned
-        ],
+        "returned": _returned_rows(status, language),
         "waiting": [(str(WAITING_LABELS[k]), n) for k, n in status.pipeline.waiting.items()],
         "waiting_total": status.pipeline.waiting_total,
         "median_decision_days": status.pipeline.median_decision_days,
-        "scorecard": [
-            {
-                "organization": str(r.organization),
-                "name": r.organization.name,
-                "url": links.organization(r.organization.code, language),
-                "measures": r.measures,
-                "on_schedule": r.on_schedule,
-                "share_on_schedule": _share(r.share_on_schedule),
-                "indicators_due": r.indicators_due,
-                "indicators_current": r.indicators_current,
-                "share_current": _share(r.share_current),
-                "open_returned": r.open_returned,
-                "median_response_days": r.median_response_days,
-            }
-            for r in status.scorecard
-        ],
-        "by_article": [
-            {
-                "number": r.article.number,
-                "title": r.article.title,
-                "url": links.article(r.article.number, language),
-                "measures": r.measures,
-                "implemented": r.by_status.get(MeasureStatus.IMPLEMENTED, 0),
-                "overdue": r.overdue,
-                "due_soon": r.due_soon,
-                "flagged": r.flagged,
-                "achieved": r.verdicts.get(ProgressStatus.ACHIEVED, 0),
-                "on_track": r.verdicts.get(ProgressStatus.ON_TRACK, 0),
-                "off_track": r.verdicts.get(ProgressStatus.OFF_TRACK, 0),
-                "no_data": r.verdicts.get(ProgressStatus.NO_DATA, 0),
-            }
-            for r in status.by_article
-        ],
-        "failed": [
-            {
-                "recipient": n.recipient,
-                "subject": n.subject,
-                "attempts": n.attempts,
-                "error": n.last_error,
-                "created_at": timezone.localtime(n.created_at).date(),
-            }
-            for n in status.failed_deliveries
-        ],
+        "scorecard": _scorecard_rows(status, language),
+        "by_article": _article_rows(status, language),
+        "failed": _failed_rows(status, language),
         "chart_measures": bar_chart(_("Measures by status"), measure_rows),
         "chart_verdicts": bar_chart(_("Indicators by progress"), verdict_rows),
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -55,183 +56,125 @@ def _sheet(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
 
 
-def _num(value):
-    return float(value) if value is not None else None
+def _summary(wb: Workbook, ctx: dict[str, Any]) -> None:
+    counts = ctx["counts"]
+    _sheet(
+        wb,
+        _("Summary"),
+        [_("Item"), _("Count")],
+        [
+            (_("Measures"), ctx["measures_total"]),
+            *((label, n) for label, _k, n in ctx["measure_rows"]),
+            (_("Indicators"), len(ctx["indicators"])),
+            *((label, n) for label, _k, n in ctx["verdict_rows"]),
+            (_("Overdue measures"), counts["overdue"]),
+            (_("Measures due in the next 60 days"), counts["due_soon"]),
+            (_("Measures flagged because their legal basis changed"), counts["flagged"]),
+            (_("Indicators lacking a value for their latest period"), counts["missing"]),
+            (_("Changes waiting for review"), ctx["waiting_total"]),
+            (_("Returned changes"), counts["returned"]),
+        ],
+        widths=(60, 12),
+    )
+
+
+_ARTICLE_COLUMNS = (
+    ("number", _l("Article")),
+    ("title", _l("Title")),
+    ("measures", _l("Measures")),
+    ("implemented", _l("Implemented")),
+    ("overdue", _l("Overdue")),
+    ("due_soon", _l("Due soon")),
+    ("flagged", _l("Flagged")),
+    ("achieved", _l("Achieved")),
+    ("on_track", _l("On track")),
+    ("off_track", _l("Off track")),
+    ("no_data", _l("No data")),
+)
+_SCORECARD_COLUMNS = (
+    ("name", _l("Organisation")),
+    ("measures", _l("Measures")),
+    ("on_schedule", _l("On schedule")),
+    ("share_on_schedule", _l("On schedule, %")),
+    ("indicators_due", _l("Indicators due")),
+    ("indicators_current", _l("With current data")),
+    ("share_current", _l("With current data, %")),
+    ("open_returned", _l("Open returned changes")),
+    ("median_response_days", _l("Median response, days")),
+)
+_INDICATOR_COLUMNS = (
+    ("key", _l("Key")),
+    ("title", _l("Indicator")),
+    ("organization", _l("Organisation")),
+    ("verdict", _l("Progress")),
+    ("latest_year", _l("Latest year")),
+    ("latest_value", _l("Latest value")),
+    ("due_year", _l("Year due")),
+    ("explanation", _l("Explanation")),
+    ("url", _l("Link")),
+)
+_MEASURE_COLUMNS = (
+    ("key", _l("Key")),
+    ("title", _l("Measure")),
+    ("organizations", _l("Organisation")),
+    ("status", _l("Status")),
+    ("due_date", _l("Due")),
+    ("days", _l("Days left")),
+    ("url", _l("Link")),
+)
+_RETURNED_COLUMNS = (
+    ("title", _l("Change")),
+    ("organization", _l("Organisation")),
+    ("decided_at", _l("Returned on")),
+    ("url", _l("Link")),
+)
+_FAILED_COLUMNS = (
+    ("recipient", _l("Recipient")),
+    ("subject", _l("Subject")),
+    ("created_at", _l("Queued")),
+    ("attempts", _l("Attempts")),
+    ("error", _l("Last error")),
+)
+
+
+def _cell(row: dict[str, Any], key: str) -> Any:
+    value = row.get(key)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _table(wb: Workbook, title, columns, rows, widths=()) -> None:
+    _sheet(
+        wb,
+        str(title),
+        [str(label) for _key, label in columns],
+        ([_cell(row, key) for key, _label in columns] for row in rows),
+        widths,
+    )
 
 
 def render(*, edition: ReportEdition, status: StatusReport, language: str) -> bytes:
+    """Every section of the report, every row (the PDF and the e-mail cut long lists)."""
     with translation.override(language):
         ctx = presentation.context(edition=edition, status=status, language=language)
         wb = Workbook(write_only=True)
-        national = ctx["national"]
-        _sheet(
-            wb,
-            _("Summary"),
-            [_("Item"), _("Count")],
-            [
-                (_("Measures"), ctx["measures_total"]),
-                *((label, n) for label, _k, n in ctx["measure_rows"]),
-                (_("Indicators"), len(ctx["indicators"])),
-                *((label, n) for label, _k, n in ctx["verdict_rows"]),
-                (_("Overdue measures"), len(ctx["overdue"])),
-                (_("Measures due in the next 60 days"), len(ctx["due_soon"])),
-                (_("Measures flagged because their legal basis changed"), len(ctx["flagged"])),
-                (_("Indicators lacking a value for their latest period"), len(ctx["missing"])),
-                (_("Changes waiting for review"), ctx["waiting_total"]),
-                (_("Returned changes"), len(ctx["returned"])),
-            ],
-            widths=(60, 12),
-        )
-        if national:
-            _sheet(
-                wb,
-                _("By CRPD article"),
-                [
-                    _("Article"),
-                    _("Title"),
-                    _("Measures"),
-                    _("Implemented"),
-                    _("Overdue"),
-                    _("Due soon"),
-                    _("Flagged"),
-                    _("Achieved"),
-                    _("On track"),
-                    _("Off track"),
-                    _("No data"),
-                ],
-                (
-                    (
-                        r["number"],
-                        r["title"],
-                        r["measures"],
-                        r["implemented"],
-                        r["overdue"],
-                        r["due_soon"],
-                        r["flagged"],
-                        r["achieved"],
-                        r["on_track"],
-                        r["off_track"],
-                        r["no_data"],
-                    )
-                    for r in ctx["by_article"]
-                ),
-                widths=(9, 40),
-            )
-        _sheet(
-            wb,
-            _("Scorecard"),
-            [
-                _("Organisation"),
-                _("Measures"),
-                _("On schedule"),
-                _("On schedule, %"),
-                _("Indicators due"),
-                _("With current data"),
-                _("With current data, %"),
-                _("Open returned changes"),
-                _("Median response, days"),
-            ],
-            (
-                (
-                    r["name"],
-                    r["measures"],
-                    r["on_schedule"],
-                    r["share_on_schedule"],
-                    r["indicators_due"],
-                    r["indicators_current"],
-                    r["share_current"],
-                    r["open_returned"],
-                    r["median_response_days"],
-                )
-                for r in ctx["scorecard"]
-            ),
-            widths=(50,),
-        )
-        indicator_headers = [
-            _("Key"),
-            _("Indicator"),
-            _("Organisation"),
-            _("Progress"),
-            _("Latest year"),
-            _("Latest value"),
-            _("Year due"),
-            _("Explanation"),
-            _("Link"),
-        ]
-
-        def indicator_rows(rows):
-            return (
-                (
-                    r["key"],
-                    r["title"],
-                    r["organization"],
-                    r["verdict"],
-                    r["latest_year"],
-                    _num(r["latest_value"]),
-                    r["due_year"],
-                    r["explanation"],
-                    r["url"],
-                )
-                for r in rows
-            )
-
+        _summary(wb, ctx)
+        if ctx["national"]:
+            _table(wb, _("By CRPD article"), _ARTICLE_COLUMNS, ctx["by_article"], (9, 40))
+        _table(wb, _("Scorecard"), _SCORECARD_COLUMNS, ctx["scorecard"], (50,))
         widths = (18, 60, 20, 14)
-        _sheet(wb, _("Indicators"), indicator_headers, indicator_rows(ctx["indicators"]), widths)
-        _sheet(wb, _("Off track"), indicator_headers, indicator_rows(ctx["off_track"]), widths)
-        _sheet(wb, _("Missing values"), indicator_headers, indicator_rows(ctx["missing"]), widths)
-        measure_headers = [
-            _("Key"),
-            _("Measure"),
-            _("Organisation"),
-            _("Status"),
-            _("Due"),
-            _("Days left"),
-            _("Link"),
-        ]
-
-        def measure_rows(rows):
-            return (
-                (
-                    r["key"],
-                    r["title"],
-                    r["organizations"],
-                    r["status"],
-                    r["due_date"],
-                    r["days"],
-                    r["url"],
-                )
-                for r in rows
-            )
-
-        _sheet(wb, _("Overdue"), measure_headers, measure_rows(ctx["overdue"]), widths)
-        _sheet(wb, _("Due soon"), measure_headers, measure_rows(ctx["due_soon"]), widths)
-        _sheet(wb, _("Flagged"), measure_headers, measure_rows(ctx["flagged"]), widths)
-        _sheet(
-            wb,
-            _("Returned changes"),
-            [_("Change"), _("Organisation"), _("Returned on"), _("Link")],
-            (
-                (
-                    r["title"],
-                    r["organization"],
-                    r["decided_at"].date() if r["decided_at"] else None,
-                    r["url"],
-                )
-                for r in ctx["returned"]
-            ),
-            widths=(60, 20, 14),
-        )
-        if national:
-            _sheet(
-                wb,
-                _("Failed deliveries"),
-                [_("Recipient"), _("Subject"), _("Queued"), _("Attempts"), _("Last error")],
-                (
-                    (r["recipient"], r["subject"], r["created_at"], r["attempts"], r["error"])
-                    for r in ctx["failed"]
-                ),
-                widths=(30, 60, 14, 10, 60),
-            )
+        _table(wb, _("Indicators"), _INDICATOR_COLUMNS, ctx["indicators"], widths)
+        _table(wb, _("Off track"), _INDICATOR_COLUMNS, ctx["off_track"], widths)
+        _table(wb, _("Missing values"), _INDICATOR_COLUMNS, ctx["missing"], widths)
+        _table(wb, _("Overdue"), _MEASURE_COLUMNS, ctx["overdue"], widths)
+        _table(wb, _("Due soon"), _MEASURE_COLUMNS, ctx["due_soon"], widths)
+        _table(wb, _("Flagged"), _MEASURE_COLUMNS, ctx["flagged"], widths)
+        _table(wb, _("Returned changes"), _RETURNED_COLUMNS, ctx["returned"], (60, 20, 14))
+        if ctx["national"]:
+            _table(wb, _("Failed deliveries"), _FAILED_COLUMNS, ctx["failed"], (30, 60, 14, 10))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
