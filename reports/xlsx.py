@@ -43,15 +43,13 @@ def _sheet(
     ws.append(header)
     count = 0
     for row in rows:
-        cells = []
-        for value in row:
-            if value is not None and not isinstance(value, _CELL_TYPES):
-                value = str(value)  # translated labels are lazy strings
-            cell = WriteOnlyCell(ws, value=value)
-            if hasattr(value, "isoformat") and not hasattr(value, "hour"):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        ws.append(cells)
+        # Plain values: openpyxl types them (numbers, dates with a date format) as it writes.
+        ws.append(
+            [
+                str(v) if v is not None and not isinstance(v, _CELL_TYPES) else v  # lazy labels
+                for v in row
+            ]
+        )
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
 
