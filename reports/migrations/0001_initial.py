@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('django_celery_beat', '0019_alter_periodictasks_options'),
         ('indicators', '0002_initial'),
-        ('tracker', '0004_notification_attachments'),
+        ('tracker', '0007_notification_attachments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0003_outbox_claims'),
+        ('tracker', '0006_measure_status_agrees'),
     ]
 
     operations = [
