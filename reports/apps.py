@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Status reports")
 
     def ready(self) -> None:
+        import reports.permissions  # noqa: F401 -- registers the rules
         from reports.services import ensure_default_schedules
 
         post_migrate.connect(

@@ -1,24 +1,31 @@
-"""Who may read which report: each organisation its own digests, coordinators every report."""
+"""Who may read which report, in the house's one authorisation system (django-rules, asked as
+`user.has_perm(...)`): each organisation its own digests, coordinators every report.
+
+- `reports.read_report` (a `ReportEdition`, saved or not): an active coordinator (reviewer or
+  administrator), or an active person of the digest's organisation.
+- `reports.read_any_report` (none): an active coordinator.
+"""
 
 from __future__ import annotations
 
-from .models import ReportKind
-from .roles import COORDINATOR_ROLES
+from typing import Any
+
+import rules
+
+from tracker.rules import is_active_user, is_coordinator
+
+from .models import ReportEdition, ReportKind
 
 
-def is_coordinator(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=COORDINATOR_ROLES).exists()
-
-
-def can_read_report(user, *, kind: str, organization_id: int | None) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_coordinator(user):
-        return True
+@rules.predicate
+def reads_own_digest(user: Any, edition: ReportEdition | None) -> bool:
     return (
-        kind == ReportKind.DIGEST
-        and organization_id is not None
-        and organization_id == user.organization_id
+        edition is not None
+        and edition.kind == ReportKind.DIGEST
+        and edition.organization_id is not None
+        and edition.organization_id == getattr(user, "organization_id", None)
     )
+
+
+rules.add_perm("reports.read_report", is_active_user & (is_coordinator | reads_own_digest))
+rules.add_perm("reports.read_any_report", is_active_user & is_coordinator)

@@ -20,7 +20,6 @@ from tracker.models import Organization
 
 from . import services
 from .models import FileFormat, ReportEdition, ReportKind, ReportPreference
-from .permissions import can_read_report, is_coordinator
 
 
 def _language() -> str:
@@ -50,7 +49,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your choice is saved."))
         return redirect("reports:list")
-    coordinator = is_coordinator(request.user)
+    coordinator = request.user.has_perm("reports.read_any_report")
     editions = ReportEdition.objects.select_related("organization").order_by(
         "-period_start", "kind", "organization__code"
     )
@@ -79,10 +78,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def _serve(request: HttpRequest, edition: ReportEdition, fmt: str) -> HttpResponse:
     if fmt not in FileFormat.values:
         raise Http404
-    allowed = can_read_report(
-        request.user, kind=edition.kind, organization_id=edition.organization_id
-    )
-    if not allowed:
+    if not request.user.has_perm("reports.read_report", edition):
         raise PermissionDenied
     report_file = services.report_file(edition_id=edition.pk, language=_language(), fmt=fmt)
     attachment = report_file.attachment
@@ -114,7 +110,9 @@ def download_period(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         code = request.GET.get("organization") or getattr(request.user.organization, "code", "")
         organization = get_object_or_404(Organization, code=code)
     org_id = organization.pk if organization else None
-    if not can_read_report(request.user, kind=kind, organization_id=org_id):
+    if not request.user.has_perm(
+        "reports.read_report", ReportEdition(kind=kind, organization=organization)
+    ):
         raise PermissionDenied
     edition = services.edition_get_or_create(kind=kind, organization_id=org_id, day=day)
     return redirect("reports:download", pk=edition.pk, fmt=fmt)
