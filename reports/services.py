@@ -314,7 +314,26 @@ def reminders_send(*, schedule_id: int, day: dt.date) -> list[Reminder]:
             "item_key", "offset_days"
         )
     )
-    new = [r for r in candidates if (r.item_key, r.offset_days) not in sent]
+    roles = schedule.roles or default_roles(ScheduleKind.REMINDERS)
+    people: dict[int, list[User]] = defaultdict(list)
+    for user in (
+        User.objects.filter(
+            is_active=True,
+            organization_id__in={r.organization_id for r in candidates},
+            groups__name__in=roles,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    ):
+        people[user.organization_id].append(user)
+    # An item of an organisation nobody could be told about is not marked as reminded: the next
+    # sweep tries again once the organisation has someone to tell.
+    new = [
+        r
+        for r in candidates
+        if (r.item_key, r.offset_days) not in sent and people.get(r.organization_id)
+    ]
     if not new:
         return []
     created = Reminder.objects.bulk_create(new)
@@ -325,12 +344,8 @@ def reminders_send(*, schedule_id: int, day: dt.date) -> list[Reminder]:
     indicators = Indicator.objects.in_bulk([r.indicator_id for r in created if r.indicator_id])
     for reminder in created:
         reminder.item = measures.get(reminder.measure_id) or indicators.get(reminder.indicator_id)
-    roles = schedule.roles or default_roles(ScheduleKind.REMINDERS)
     for org_id, items in by_org.items():
-        users = User.objects.filter(
-            is_active=True, organization_id=org_id, groups__name__in=roles
-        ).exclude(email="")
-        for user in users.distinct().order_by("pk"):
+        for user in people[org_id]:
             language = _language(user)
             subject, text, html = emails.render_reminder(items, language)
             notification = Notification.objects.create(

@@ -107,3 +107,18 @@ def test_reminders_are_delivered_in_the_recipients_language(country, reminders):
     assert notifications.deliver(ru.pk)
     assert mail.outbox[0].alternatives[0][1] == "text/html"
     assert "/ru/indicators/" in mail.outbox[0].body
+
+
+def test_an_organisation_with_nobody_to_tell_is_reminded_once_someone_is_there(country, reminders):
+    org = f.OrganizationFactory(code="MOJ")
+    measure = f.MeasureFactory(due_date=dt.date(2027, 1, 10), organizations=[org])
+    day = dt.date(2027, 1, 5)
+    sent = services.reminders_send(schedule_id=reminders.pk, day=day)
+    assert measure.pk not in {r.measure_id for r in sent}
+    assert not Reminder.objects.filter(measure=measure).exists()
+    f.UserFactory(editor=True, organization=org, is_active=False)
+    assert services.reminders_send(schedule_id=reminders.pk, day=day) == []
+    editor = f.UserFactory(editor=True, organization=org)
+    (reminder,) = services.reminders_send(schedule_id=reminders.pk, day=day)
+    assert (reminder.measure_id, reminder.offset_days) == (measure.pk, 7)
+    assert [n.user for n in reminder.notifications.all()] == [editor]
