@@ -42,7 +42,8 @@ test: dev-venv
 	DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)/14" CELERY_RESULT_BACKEND="$(REDIS_URL)/15" \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: load and page timings on PostgreSQL (a database of its own), into docs/BENCHMARKS.md.
+## make bench: load, page and status-report timings on PostgreSQL (a database of its own), into
+## docs/BENCHMARKS.md (REPORTS_BENCH_FACTOR: how many times the CRPD data, default 100).
 bench: dev-venv
 	$(BIN)/python -m scripts.wait_for_services "$(PG_URL)" "$(REDIS_URL)"
 	-psql "$(dir $(PG_URL))postgres" -c "CREATE DATABASE crpd_bench" >/dev/null 2>&1

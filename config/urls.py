@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("indicators/", include("web.indicators.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("web.tracker.urls")),
     prefix_default_language=True,
 )

@@ -428,6 +428,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "change_request",
         "subject",
         "body",
+        "html_body",
+        "attachments",
         "status",
         "attempts",
         "next_attempt_at",

@@ -12,7 +12,12 @@ from tracker.convention.models import (
 from tracker.law.models import Citation, LegalAct, LegalActAlias, LegalActStatus, LegalActType
 from tracker.measures.models import Measure, MeasureKind, MeasureStatus
 from tracker.organisations.models import Organization, OrganizationKind, User
-from tracker.outbox.models import Notification, NotificationKind, NotificationStatus
+from tracker.outbox.models import (
+    Notification,
+    NotificationAttachment,
+    NotificationKind,
+    NotificationStatus,
+)
 from tracker.quality.models import DataFlag, DataFlagCode
 from tracker.workflow.models import (
     ChangeOperation,
@@ -42,6 +47,7 @@ __all__ = [
     "MeasureKind",
     "MeasureStatus",
     "Notification",
+    "NotificationAttachment",
     "NotificationKind",
     "NotificationStatus",
     "Organization",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "tracker",
     "indicators",
+    "reports",
     "ingest",
     "web",
     "api",
@@ -206,6 +207,9 @@ LOGIN_REDIRECT_URL = "tracker:my-work"
 LOGOUT_REDIRECT_URL = "tracker:dashboard"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Absolute links in e-mails (status reports name every item with a link to its page).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Beat's fixed jobs; django-celery-beat copies them into its tables, where administrators can
 # pause or reschedule them. Report schedules are added there too.

@@ -52,6 +52,7 @@ def role_permissions() -> dict[str, Q]:
         ADMINISTRATOR: Q(
             content_type__app_label__in=(
                 *DOMAIN_APPS,
+                "reports",
                 "auth",
                 "django_celery_beat",
                 "django_celery_results",

@@ -1,6 +1,8 @@
 """The e-mail outbox: every message the tracker owes someone, written in the same transaction as
 the change it reports, so a crash, a lost broker message or a mail-server outage loses nothing."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", _("Change request submitted")
     DECIDED = "decided", _("Change request decided")
     LEGAL_BASIS_CHANGED = "legal_basis_changed", _("Legal basis changed")
+    # Written by the reports app: a scheduled status report and a deadline reminder.
+    REPORT = "report", _("Status report")
+    REMINDER = "reminder", _("Deadline reminder")
 
 
 class NotificationStatus(models.TextChoices):
@@ -20,6 +25,35 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class NotificationAttachment(models.Model):
+    """A file sent with e-mails, such as a status report's PDF: stored once, in the database so it
+    commits with the messages that carry it, and shared by every message that names it."""
+
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=120)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size, bytes"), editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @classmethod
+    def build(cls, filename: str, content_type: str, content: bytes) -> "NotificationAttachment":
+        return cls(
+            filename=filename,
+            content_type=content_type,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )
 
 
 class Notification(models.Model):
@@ -46,6 +80,13 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True, help_text=_("Sent as an alternative."))
+    attachments = models.ManyToManyField(
+        NotificationAttachment,
+        verbose_name=_("attachments"),
+        blank=True,
+        related_name="notifications",
+    )
     status = models.CharField(
         _("status"),
         max_length=8,

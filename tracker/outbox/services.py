@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -163,7 +163,11 @@ def deliver(notification_id: int) -> bool:
     row = _claim(notification_id)
     if row is None:
         return False
-    message = EmailMessage(row.subject, row.body, to=[row.recipient])
+    message = EmailMultiAlternatives(row.subject, row.body, to=[row.recipient])
+    if row.html_body:
+        message.attach_alternative(row.html_body, "text/html")
+    for attachment in row.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     try:
         with get_connection() as connection:
             connection.send_messages([message])

@@ -1,0 +1,263 @@
+"""The status model turned into what a reader sees, in one language: titles instead of ids,
+absolute links, labels, shares as percentages and the SVG charts. The e-mails, the PDF, the
+preview and the workbook all read the same rows, so they cannot disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from indicators.progress import ProgressStatus
+from tracker.models import MeasureStatus, localized
+
+from . import links
+from .models import ReportEdition, ReportKind
+from .selectors import WAITING_LABELS, StatusReport
+
+CHART_COLOURS = {
+    "achieved": "#1b7837",
+    "on_track": "#5aae61",
+    "off_track": "#b2182b",
+    "no_data": "#878787",
+    "planned": "#4393c3",
+    "in_progress": "#2166ac",
+    "implemented": "#1b7837",
+    "delayed": "#b2182b",
+    "discontinued": "#878787",
+}
+
+
+def _orgs(measure) -> str:
+    orgs = getattr(measure, "_prefetched_objects_cache", {}).get("organizations")
+    return ", ".join(str(o) for o in orgs) if orgs is not None else ""
+
+
+def _measure(m, language: str, as_of) -> dict[str, Any]:
+    return {
+        "pk": m.pk,
+        "key": m.key,
+        "title": m.title,
+        "url": links.measure(m.pk, language),
+        "due_date": m.due_date,
+        "days": (m.due_date - as_of).days if m.due_date else None,
+        "status": m.get_status_display(),
+        "organizations": _orgs(m),
+    }
+
+
+def _indicator(row, language: str) -> dict[str, Any]:
+    ind = row.indicator
+    return {
+        "pk": ind.pk,
+        "key": ind.key,
+        "title": ind.name,
+        "url": links.indicator(ind.pk, language),
+        "verdict": ProgressStatus(row.verdict).label,
+        "verdict_key": row.verdict,
+        "latest_year": row.latest_year,
+        "latest_value": row.latest_value,
+        "explanation": row.explanation,
+        "due_year": row.due_year,
+        "organization": str(ind.organization) if ind.organization else "",
+    }
+
+
+def _change_title(cr) -> str:
+    if cr.summary:
+        return cr.summary
+    target = cr.target
+    if target is not None:
+        return str(target)
+    return str(cr.payload.get("title_kk") or cr.payload.get("name_kk") or cr.target_type)
+
+
+def _share(value: float | None) -> float | None:
+    return round(value * 100, 1) if value is not None else None
+
+
+def bar_chart(title: str, rows: list[tuple[str, str, int]]) -> str:
+    """A horizontal bar chart as inline SVG (label, colour key, value per bar), with a title and
+    a text alternative for screen readers and PDF tags."""
+    width, bar_h, gap, label_w = 460, 18, 6, 150
+    total = max((v for _l, _k, v in rows), default=0) or 1
+    height = len(rows) * (bar_h + gap) + gap
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        'font-family="Report Sans, DejaVu Sans, sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, key, value) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        w = round((width - label_w - 50) * value / total)
+        parts.append(
+            f'<text x="0" y="{y + 13}" font-size="11">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" '
+            f'fill="{CHART_COLOURS.get(key, "#4393c3")}"/>'
+            f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="11">{value}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _returned_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": _change_title(cr),
+            "url": links.change_request(cr.pk, language),
+            "organization": str(cr.organization),
+            "decided_at": timezone.localtime(cr.decided_at) if cr.decided_at else None,
+        }
+        for cr in status.pipeline.returned
+    ]
+
+
+def _scorecard_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "organization": str(r.organization),
+            "name": r.organization.name,
+            "url": links.organization(r.organization.code, language),
+            "measures": r.measures,
+            "on_schedule": r.on_schedule,
+            "share_on_schedule": _share(r.share_on_schedule),
+            "indicators_due": r.indicators_due,
+            "indicators_current": r.indicators_current,
+            "share_current": _share(r.share_current),
+            "open_returned": r.open_returned,
+            "median_response_days": r.median_response_days,
+        }
+        for r in status.scorecard
+    ]
+
+
+def _article_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": r.article.number,
+            "title": r.article.title,
+            "url": links.article(r.article.number, language),
+            "measures": r.measures,
+            "implemented": r.by_status.get(MeasureStatus.IMPLEMENTED, 0),
+            "overdue": r.overdue,
+            "due_soon": r.due_soon,
+            "flagged": r.flagged,
+            "achieved": r.verdicts.get(ProgressStatus.ACHIEVED, 0),
+            "on_track": r.verdicts.get(ProgressStatus.ON_TRACK, 0),
+            "off_track": r.verdicts.get(ProgressStatus.OFF_TRACK, 0),
+            "no_data": r.verdicts.get(ProgressStatus.NO_DATA, 0),
+        }
+        for r in status.by_article
+    ]
+
+
+def _failed_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "recipient": n.recipient,
+            "subject": n.subject,
+            "attempts": n.attempts,
+            "error": n.last_error,
+            "created_at": timezone.localtime(n.created_at).date(),
+        }
+        for n in status.failed_deliveries
+    ]
+
+
+# The lists a reader's document or e-mail shows in full only up to a limit; the XLSX has them all.
+LISTS = ("overdue", "due_soon", "flagged", "off_track", "missing", "indicators_shown", "returned")
+
+
+def context(
+    *,
+    edition: ReportEdition,
+    status: StatusReport,
+    language: str,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Everything a report's templates show; call inside translation.override(language). With
+    `limit`, each list keeps its first `limit` rows and `more[name]` says how many are left out
+    (`counts[name]` is always the whole number)."""
+    as_of = status.as_of
+    national = edition.kind == ReportKind.NATIONAL
+    measure_rows = [(MeasureStatus(k).label, k, n) for k, n in status.measures_by_status.items()]
+    verdict_rows = [(ProgressStatus(k).label, k, n) for k, n in status.verdicts.items()]
+    org = edition.organization
+    if national:
+        title = _("National overview of CRPD implementation")
+    else:
+        title = _("CRPD status digest: %(organization)s") % {"organization": org.name}
+    ctx: dict[str, Any] = {
+        "edition": edition,
+        "language": language,
+        "national": national,
+        "organization": org,
+        "organization_name": org.name if org else "",
+        "title": title,
+        "period": _("%(start)s – %(end)s")
+        % {
+            "start": date_format(edition.period_start, "DATE_FORMAT"),
+            "end": date_format(edition.period_end, "DATE_FORMAT"),
+        },
+        "as_of": as_of,
+        "status": status,
+        "measures_total": status.measures_total,
+        "measure_rows": measure_rows,
+        "verdict_rows": verdict_rows,
+        "overdue": [_measure(m, language, as_of) for m in status.overdue],
+        "due_soon": [_measure(m, language, as_of) for m in status.due_soon],
+        "flagged": [_measure(m, language, as_of) for m in status.flagged],
+        "off_track": [_indicator(r, language) for r in status.off_track],
+        "missing": [_indicator(r, language) for r in status.missing],
+        "indicators": [_indicator(r, language) for r in status.indicators],
+        # Indicators with no verdict (no target or no value) are counted, and listed in the XLSX.
+        "indicators_shown": [
+            _indicator(r, language)
+            for r in status.indicators
+            if r.verdict != ProgressStatus.NO_DATA
+        ],
+        "indicators_more": status.verdicts[ProgressStatus.NO_DATA],
+        "returned": _returned_rows(status, language),
+        "waiting": [(str(WAITING_LABELS[k]), n) for k, n in status.pipeline.waiting.items()],
+        "waiting_total": status.pipeline.waiting_total,
+        "median_decision_days": status.pipeline.median_decision_days,
+        "scorecard": _scorecard_rows(status, language),
+        "by_article": _article_rows(status, language),
+        "failed": _failed_rows(status, language),
+        "chart_measures": bar_chart(_("Measures by status"), measure_rows),
+        "chart_verdicts": bar_chart(_("Indicators by progress"), verdict_rows),
+    }
+    ctx["counts"] = {name: len(ctx[name]) for name in LISTS}
+    ctx["more"] = {}
+    for name in LISTS:
+        ctx["more"][name] = max(0, len(ctx[name]) - limit) if limit else 0
+        if limit:
+            ctx[name] = ctx[name][:limit]
+    if edition.pk:
+        ctx["download_pdf"] = links.report_download(edition.pk, "pdf", language)
+        ctx["download_xlsx"] = links.report_download(edition.pk, "xlsx", language)
+    return ctx
+
+
+def reminder_items(reminders: list, language: str) -> list[dict[str, Any]]:
+    out = []
+    for r in reminders:
+        item = r.item
+        if r.measure_id:
+            title, url = localized(item, "title"), links.measure(item.pk, language)
+        else:
+            title, url = localized(item, "name"), links.indicator(item.pk, language)
+        out.append(
+            {
+                "title": title,
+                "url": url,
+                "deadline": r.deadline,
+                "days": r.offset_days,
+                "is_measure": bool(r.measure_id),
+            }
+        )
+    return sorted(out, key=lambda i: (i["deadline"], i["title"]))
