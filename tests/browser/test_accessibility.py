@@ -80,3 +80,13 @@ def test_workflow_pages_have_no_axe_violations(page, data):
     page.wait_for_load_state()
     assert page.get_by_role("alert").count() == 1
     check(page, "")
+
+
+def test_report_pages_have_no_axe_violations(page, data):
+    """The status reports' page: the editor's own digests and e-mail preferences, the
+    coordinator's choice of any report, in each language."""
+    sign_in(page, "editor-health")
+    for language in ("kk", "ru", "en"):
+        check(page, f"/{language}/reports/")
+    sign_in(page, "reviewer")
+    check(page, "/kk/reports/")
