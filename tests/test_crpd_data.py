@@ -202,27 +202,3 @@ def test_data_report_prints_each_article_the_totals_and_every_flag(db):
     assert "paragraphs        508" in text
     assert f"Data-quality flags: {DataFlag.objects.count()}" in text
     assert "[evident_error]" in text
-
-
-SEED = settings.BASE_DIR.parent / "shared" / "seed" / "000_be56c0e39082da74.txt"
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="the seed report lies outside the repository")
-def test_extract_crpd_reproduces_the_shipped_paragraphs_from_the_seed(tmp_path):
-    from django.core.management import call_command
-
-    out = tmp_path / "paragraphs.json"
-    call_command("extract_crpd", "--seed", str(SEED), "--out", str(out))
-    assert out.read_text(encoding="utf-8") == (FIXTURES / "paragraphs.json").read_text(
-        encoding="utf-8"
-    )
-
-
-def test_extract_crpd_refuses_a_missing_seed(tmp_path):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="No seed file"):
-        call_command(
-            "extract_crpd", "--seed", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "x")
-        )

@@ -365,3 +365,27 @@ def test_paragraph_208s_law_titles_are_back_in_their_quotes(records):
     assert '"Терроризмге қарсы күрес туралы" 1999 жылғы 13 шілдедегі' in record["text_kk"]
     assert '"Төтенше жағдай туралы" 2003 жылғы 8 ақпандағы' in record["text_kk"]
     assert '"Азаматтық қорғау туралы" 2014 жылғы 11 сәуірдегі' in record["text_kk"]
+
+
+# The command, run as `make`'s users run it (no database needed: it only reads and writes files).
+
+
+@needs_seed
+def test_extract_crpd_reproduces_the_shipped_paragraphs_from_the_seed(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "paragraphs.json"
+    call_command("extract_crpd", "--seed", str(SEED), "--out", str(out))
+    assert out.read_text(encoding="utf-8") == (REPO / "fixtures" / "paragraphs.json").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_extract_crpd_refuses_a_missing_seed(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No seed file"):
+        call_command(
+            "extract_crpd", "--seed", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "x")
+        )
