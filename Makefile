@@ -5,19 +5,36 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/crpd
 REDIS_URL ?= redis://127.0.0.1:6379
 
-.PHONY: run test lint bench venv dev-venv services-check messages clean
+.PHONY: run test lint bench venv dev-venv services-check messages clean serve-production lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# Every installed package at the version in requirements.lock (-c: constraints), so two builds of
+# one commit install the same things. psycopg2 is built from source; an older venv may still hold
+# the binary wheel, which installs the same module: remove it first.
+$(VENV)/.runtime: requirements.txt requirements.lock | $(BIN)/python
+	-$(BIN)/pip uninstall --quiet --yes psycopg2-binary 2>/dev/null
+	$(BIN)/pip install --quiet -c requirements.lock -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt requirements.lock | $(BIN)/python
+	-$(BIN)/pip uninstall --quiet --yes psycopg2-binary 2>/dev/null
+	$(BIN)/pip install --quiet -c requirements.lock -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
+
+## make lock: re-pin every package after a change to requirements*.txt: a fresh venv installs
+## them, and `pip freeze` writes requirements.lock. Commit the result.
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet --upgrade pip
+	var/lock-venv/bin/pip install --quiet -r requirements-dev.txt
+	( echo "# Every installed package, pinned: made by make lock (pip freeze of a fresh venv with"; \
+	  echo "# requirements-dev.txt); the Makefile installs with -c requirements.lock. Do not edit."; \
+	  var/lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools --exclude wheel ) > requirements.lock
+	rm -rf var/lock-venv
 
 venv: $(VENV)/.runtime
 dev-venv: $(VENV)/.dev
@@ -30,6 +47,13 @@ run: venv
 	$(BIN)/python manage.py load_crpd --if-changed
 	$(BIN)/python manage.py create_demo_accounts
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+## make serve-production: the production processes (gunicorn, K Celery workers, one beat) from
+## Procfile.production, with config.settings.production; the environment (docs/DEPLOYMENT.md)
+## must name the database, the broker and the secret key. Static files: collectstatic first.
+serve-production: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=config.settings.production \
+		$(BIN)/honcho start -f Procfile.production
 
 ## make test: the whole suite against real PostgreSQL and Redis, plus lint, import-layer and
 ## migration checks.

@@ -6,6 +6,7 @@ CELERY_BROKER_URL and EMAIL_URL-style variables switch to PostgreSQL, Redis and 
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, per django-axes: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    # A lock or statement timeout answers 503 "try again", not 500 (its process_exception).
+    "config.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,10 +96,49 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        # One connection per process (a gunicorn sync worker, a Celery pool process), kept for a
+        # minute and checked before reuse: the connection budget is in docs/DEPLOYMENT.md.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+
+
+def process_kind(argv: list[str]) -> str:
+    """'web' for a server or the test suite, 'worker' for Celery, 'command' for manage.py's
+    other commands: each gets its own database timeouts below."""
+    program = Path(argv[0]).name if argv else ""
+    # `celery -A config worker`, or `python -m celery` (argv[0] is celery/__main__.py).
+    if program == "celery" or (argv and "celery" in Path(argv[0]).parts[-2:-1]):
+        return "worker"
+    if program == "manage.py" and len(argv) > 1 and argv[1] not in {"runserver", "test"}:
+        return "command"
+    return "web"
+
+
+# PostgreSQL gives up on a statement waiting for a lock (lock_timeout) or running too long
+# (statement_timeout) instead of letting a request hang; the page then answers 503 "busy, try
+# again" (config/middleware.py). Milliseconds; 0 means no limit. Web requests: 5 s and 30 s.
+# Celery tasks (the status reports aggregate a lot): 30 s and 10 min. Management commands
+# (migrate, load_crpd, backup_data): no limit unless set. Each can be set in the environment.
+DATABASE_TIMEOUT_DEFAULTS = {
+    "web": {"lock": 5_000, "statement": 30_000},
+    "worker": {"lock": 30_000, "statement": 600_000},
+    "command": {"lock": 0, "statement": 0},
+}
+_timeouts = DATABASE_TIMEOUT_DEFAULTS[process_kind(sys.argv)]
+DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", _timeouts["lock"]))
+DATABASE_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", _timeouts["statement"])
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+        # A transaction left open by a crashed request does not hold its locks for long.
+        " -c idle_in_transaction_session_timeout="
+        f"{int(os.environ.get('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', '60000'))}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "tracker.User"
 
