@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from web import health
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", include("web.health_urls")),
+    path("readyz", health.readyz, name="readyz"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

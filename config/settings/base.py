@@ -181,6 +181,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Evidence files on local disk (MEDIA_ROOT) by default; with several web nodes, on storage they all
+# share: CRPD_FILE_STORAGE=s3 keeps them in an S3-compatible bucket through django-storages
+# (credentials: boto3's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, never in settings).
+CRPD_FILE_STORAGE = os.environ.get("CRPD_FILE_STORAGE", "local")
+if CRPD_FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("CRPD_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("CRPD_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CRPD_S3_REGION") or None,
+            "location": os.environ.get("CRPD_S3_PREFIX", ""),
+            # Private objects: files reach people only through the evidence view's checks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif CRPD_FILE_STORAGE != "local":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CRPD_FILE_STORAGE must be 'local' or 's3'.")
 
 # Mail: .eml files a person can open under var/mail unless SMTP is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -27,6 +27,12 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The default storage as base.py chose it (local disk or S3).
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The proxy in front terminates TLS and probes the nodes over plain HTTP: the probes answer there.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The Host the proxy forwards is the site's own (docs/DEPLOYMENT.md); trust X-Forwarded-Host only
+# if the proxy rewrites Host and says so.
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
