@@ -9,6 +9,13 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The resilience tests (tests/ops) run servers and workers in processes of their own, which send to
+# an SMTP server the test started on the loopback interface, on this port.
+if os.environ.get("CRPD_TEST_SMTP_PORT"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["CRPD_TEST_SMTP_PORT"])
+    EMAIL_USE_TLS, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = False, "", ""
+    EMAIL_TIMEOUT = 5
 MEDIA_ROOT = VAR_DIR / "test-media"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/15")
 AXES_ENABLED = True
