@@ -7,6 +7,7 @@ CELERY_BROKER_URL and EMAIL_URL-style variables switch to PostgreSQL, Redis and 
 
 import os
 import sys
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -219,6 +220,13 @@ else:
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crpd-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets an e-mail for every server error (Django's mail_admins): DJANGO_ADMINS, e.g.
+# "Operations <ops@example.kz>, duty@example.kz".
+ADMINS = [
+    (name or address, address)
+    for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")])
+    if address
+]
 
 # Celery: the filesystem transport needs no server; Redis in production and in the test suite.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

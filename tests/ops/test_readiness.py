@@ -100,3 +100,24 @@ def test_file_storage_is_local_disk_unless_s3_is_chosen():
     wrong = settings_in_a_fresh_process(CRPD_FILE_STORAGE="ftp")
     assert wrong.returncode != 0
     assert "CRPD_FILE_STORAGE" in wrong.stderr
+
+
+def test_admins_for_error_mail_come_from_the_environment():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.ADMINS)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DJANGO_ADMINS": "Operations <ops@example.kz>, duty@example.kz",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[('Operations', 'ops@example.kz'), ('duty@example.kz', 'duty@example.kz')]"
+    )
