@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from tracker import backup
@@ -18,14 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("out_dir", type=Path)
 
     def handle(self, *args, out_dir: Path, **options):
-        try:
-            manifest = backup.backup(connection.settings_dict, out_dir)
-        except backup.BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        rows = sum(table["rows"] for table in manifest["tables"].values())
-        self.stdout.write(
-            f"Backed up {manifest['database']}: {len(manifest['tables'])} tables, {rows} rows, "
-            f"{len(manifest['files'])} files into {out_dir}."
-        )
+        manifest, figures = backup.for_command(backup.backup, connection.settings_dict, out_dir)
+        self.stdout.write(f"Backed up {manifest['database']}: {figures} into {out_dir}.")
         for name in manifest["missing_files"]:
             self.stderr.write(f"MISSING: a record names the file {name}, which is not stored.")

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from tracker import backup
@@ -28,12 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, in_dir: Path, database_url: str | None, force: bool, **options):
         target = dj_database_url.parse(database_url) if database_url else connection.settings_dict
-        try:
-            manifest = backup.restore(target, in_dir, force=force)
-        except backup.BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        rows = sum(table["rows"] for table in manifest["tables"].values())
+        _, figures = backup.for_command(backup.restore, target, in_dir, force=force)
         self.stdout.write(
-            f"Restored {len(manifest['tables'])} tables ({rows} rows, checksums verified) and "
-            f"{len(manifest['files'])} files from {in_dir} into {target['NAME']}."
+            f"Restored {figures} from {in_dir} into {target['NAME']}; checksums verified."
         )
