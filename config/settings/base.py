@@ -105,29 +105,38 @@ DATABASES = {
 }
 
 
-def process_kind(argv: list[str]) -> str:
-    """'web' for a server or the test suite, 'worker' for Celery, 'command' for manage.py's
-    other commands: each gets its own database timeouts below."""
+DATABASE_TIMEOUT_DEFAULTS = {
+    "web": {"lock": 5_000, "statement": 30_000},
+    "worker": {"lock": 30_000, "statement": 600_000},
+    "command": {"lock": 0, "statement": 0},
+}
+
+
+def process_kind(argv: list[str], declared: str | None = None) -> str:
+    """Which database timeouts a process gets (below): 'web' for anything serving requests —
+    config/wsgi.py and asgi.py declare it (CRPD_PROCESS_KIND) for every WSGI/ASGI server —
+    runserver and the test suite; 'worker' for Celery; 'command' for everything else (manage.py
+    commands, scripts)."""
+    if declared in DATABASE_TIMEOUT_DEFAULTS:
+        return declared
     program = Path(argv[0]).name if argv else ""
     # `celery -A config worker`, or `python -m celery` (argv[0] is celery/__main__.py).
     if program == "celery" or (argv and "celery" in Path(argv[0]).parts[-2:-1]):
         return "worker"
-    if program == "manage.py" and len(argv) > 1 and argv[1] not in {"runserver", "test"}:
-        return "command"
-    return "web"
+    if program == "manage.py" and argv[1:2] == ["runserver"]:
+        return "web"
+    if program in {"pytest", "py.test"} or (argv and "pytest" in Path(argv[0]).parts[-2:-1]):
+        return "web"
+    return "command"
 
 
 # PostgreSQL gives up on a statement waiting for a lock (lock_timeout) or running too long
 # (statement_timeout) instead of letting a request hang; the page then answers 503 "busy, try
 # again" (config/middleware.py). Milliseconds; 0 means no limit. Web requests: 5 s and 30 s.
 # Celery tasks (the status reports aggregate a lot): 30 s and 10 min. Management commands
-# (migrate, load_crpd, backup_data): no limit unless set. Each can be set in the environment.
-DATABASE_TIMEOUT_DEFAULTS = {
-    "web": {"lock": 5_000, "statement": 30_000},
-    "worker": {"lock": 30_000, "statement": 600_000},
-    "command": {"lock": 0, "statement": 0},
-}
-_timeouts = DATABASE_TIMEOUT_DEFAULTS[process_kind(sys.argv)]
+# (migrate, load_crpd, backup_data, scripts): no limit unless set. Each can be set in the
+# environment. The limits per kind are DATABASE_TIMEOUT_DEFAULTS above.
+_timeouts = DATABASE_TIMEOUT_DEFAULTS[process_kind(sys.argv, os.environ.get("CRPD_PROCESS_KIND"))]
 DATABASE_LOCK_TIMEOUT_MS = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", _timeouts["lock"]))
 DATABASE_STATEMENT_TIMEOUT_MS = int(
     os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", _timeouts["statement"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,6 +12,8 @@ import pytest
 
 from config.settings.base import process_kind
 from scripts.load import MARK_BEGIN, MARK_END, LoadResult, run_load, write_section
+
+from .processes import ROOT
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -78,9 +83,28 @@ def test_the_figures_replace_their_own_section_only(tmp_path):
 
 
 def test_each_kind_of_process_gets_its_own_database_timeouts():
-    assert process_kind(["/srv/crpd/.venv/bin/gunicorn", "-c", "config/gunicorn.py"]) == "web"
+    # config/wsgi.py declares any WSGI server (gunicorn, uWSGI, mod_wsgi) a web process.
+    assert process_kind(["/srv/crpd/.venv/bin/gunicorn", "-c", "config/gunicorn.py"], "web") == (
+        "web"
+    )
     assert process_kind(["manage.py", "runserver"]) == "web"
+    assert process_kind(["/srv/crpd/.venv/bin/pytest"]) == "web"
     assert process_kind(["/srv/crpd/.venv/bin/celery", "-A", "config", "worker"]) == "worker"
     assert process_kind(["/usr/lib/python3/site-packages/celery/__main__.py"]) == "worker"
     assert process_kind(["manage.py", "migrate"]) == "command"
-    assert process_kind(["/srv/crpd/.venv/bin/pytest"]) == "web"
+    assert process_kind(["/srv/crpd/scripts/bench.py"]) == "command"
+    assert process_kind(["manage.py", "shell"], "nonsense") == "command"
+
+
+def test_a_wsgi_server_gets_the_web_timeouts(tmp_path):
+    """Not the argv of this test: a fresh process that loads config.wsgi as gunicorn does."""
+    code = (
+        "import config.wsgi; from django.conf import settings; "
+        "print(settings.DATABASE_LOCK_TIMEOUT_MS, settings.DATABASE_STATEMENT_TIMEOUT_MS)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CRPD_PROCESS_KIND"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    output = subprocess.check_output(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, text=True, timeout=120
+    )
+    assert output.split() == ["5000", "30000"]
