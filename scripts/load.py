@@ -20,6 +20,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -131,7 +132,14 @@ def run_load(urls: Sequence[str], concurrency: int, seconds: float) -> LoadResul
     """`concurrency` connections, each requesting the URLs in turn (each starting at another
     one), for `seconds`; absolute loopback URLs only."""
     _check_bounds(urls, concurrency, seconds)
-    return asyncio.run(_run(list(urls), concurrency, seconds))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_run(list(urls), concurrency, seconds))
+    # Called where an event loop already runs in this thread (Playwright's sync API, a notebook):
+    # the load gets a thread and a loop of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(_run(list(urls), concurrency, seconds))).result()
 
 
 def markdown(result: LoadResult, *, base: str, workers: str, note: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -47,6 +48,14 @@ def test_every_answer_is_counted_and_errors_are_named(server):
     summary = result.summary()
     assert summary["requests"] == result.requests
     assert 0 < summary["median_ms"] <= summary["p95_ms"] <= summary["max_ms"]
+
+
+def test_it_runs_where_an_event_loop_is_already_running(server):
+    async def inside_a_loop():
+        return run_load([f"{server}/fine"], concurrency=2, seconds=0.5)
+
+    result = asyncio.run(inside_a_loop())
+    assert result.requests == result.statuses[200] > 0
 
 
 def test_a_refused_connection_is_an_error_too(server):
