@@ -72,7 +72,7 @@ def test_an_approval_waiting_on_a_lock_gets_a_translated_503_and_saves_nothing(
         )
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert response.json()["detail"].startswith("База данных занята")
+    assert response.json()["detail"].startswith("База данных занята. Ничего не сохранено.")
     assert unchanged(change)
     # Once the other session let go, the same request succeeds.
     response = client.post(reverse("api:change-request-approve", args=[change["cr"].pk]))
@@ -103,3 +103,35 @@ def test_other_database_errors_are_not_hidden_as_busy():
     middleware = DatabaseBusyMiddleware(lambda request: None)
     assert middleware.process_exception(None, OperationalError("connection refused")) is None
     assert middleware.process_exception(None, ValueError("x")) is None
+
+
+@pytest.fixture
+def no_free_connection(transactional_db):
+    """The web process's next connection is refused as when every slot is taken: a role with a
+    connection limit of 0 (PostgreSQL's "too many connections", SQLSTATE 53300)."""
+    role = f"{connection.settings_dict['NAME']}_full"
+    admin = psycopg2.connect(**connection.get_connection_params())
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+        cursor.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0')
+    saved = connection.settings_dict["USER"]
+    connection.close()
+    connection.settings_dict["USER"] = role
+    yield
+    connection.close()
+    connection.settings_dict["USER"] = saved
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+    admin.close()
+
+
+def test_no_free_connection_answers_503_not_500(no_free_connection):
+    client = APIClient()
+    page = client.get("/ru/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "5"
+    assert "База данных занята" in page.content.decode()
+    api = client.get("/api/v1/articles/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert api.status_code == 503
+    assert api.json()["detail"].startswith("Дерекқор бос емес.")
