@@ -1,0 +1,108 @@
+"""Issue 12: statements that do not grow with the data — the dashboard's counts, the flagging of
+measures when an act they cite lapses, and the edit form's validation (each relation read once)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from tracker.convention.selectors import article_list_with_counts, article_status_breakdown
+from tracker.models import Measure
+from tracker.workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_counts_are_exact_without_joining_both_relations():
+    nine, ten = f.ArticleFactory(number=9), f.ArticleFactory(number=10)
+    for number in (1, 2, 3):
+        f.ReportParagraphFactory(number=number, article=nine)
+    both = f.MeasureFactory(articles=[nine, ten], status="implemented")
+    f.MeasureFactory(articles=[nine], status="planned")
+    f.MeasureFactory(articles=[nine], status="planned")
+    with CaptureQueriesContext(connection) as queries:
+        rows = {a.number: (a.paragraph_count, a.measure_count) for a in article_list_with_counts()}
+    assert len(queries) == 1
+    assert "DISTINCT" not in queries[0]["sql"].upper()
+    assert rows[9] == (3, 3)
+    assert rows[10] == (0, 1)
+    assert article_status_breakdown() == {
+        9: {"implemented": 1, "planned": 2},
+        10: {"implemented": 1},
+    }
+    assert both.articles.count() == 2
+
+
+def _citing_measures(act, org, n):
+    measures = []
+    for _ in range(n):
+        measure = f.MeasureFactory(organizations=[org])
+        measure.legal_basis.set([f.CitationFactory(act=act)])
+        measures.append(measure)
+    return measures
+
+
+def _approve_amended(act, reviewer, administrator):
+    cr = services.change_request_create(by=reviewer, target=act, payload={"status": "amended"})
+    services.change_request_submit(cr_id=cr.pk, by=reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        services.change_request_approve(cr_id=cr.pk, by=administrator)
+    return cr, len(queries)
+
+
+def test_a_lapsed_act_flags_its_measures_in_statements_that_do_not_grow(
+    org_a, reviewer, administrator
+):
+    few_act, many_act = f.LegalActFactory(), f.LegalActFactory()
+    _citing_measures(few_act, org_a, 2)
+    many = _citing_measures(many_act, org_a, 30)
+    _cr, few_queries = _approve_amended(few_act, reviewer, administrator)
+    cr, many_queries = _approve_amended(many_act, reviewer, administrator)
+    assert many_queries <= few_queries  # not a save() per measure (the first warms caches)
+    for measure in many:
+        measure.refresh_from_db()
+        assert (measure.needs_review, measure.version) == (True, 2)
+        row = measure.history.first()
+        assert row.history_type == "~"
+        assert row.history_user == administrator
+        assert row.version == 2 and row.needs_review is True
+        assert row.history_change_reason == f"Legal basis {many_act.key} amended (CR #{cr.pk})"
+        # The row is a snapshot with the links, as a save() would have written it.
+        assert [c.citation_id for c in row.legal_basis.all()] == list(
+            measure.legal_basis.values_list("pk", flat=True)
+        )
+        assert [o.organization_id for o in row.organizations.all()] == [org_a.pk]
+    assert Measure.history.filter(history_type="~", needs_review=True).count() == 32
+
+
+def test_measure_form_reads_each_relation_once_per_validation(author, reviewer, measure):
+    citations = [f.CitationFactory() for _ in range(3)]
+    payload = {"progress": 50, "legal_basis": [c.pk for c in citations]}
+    budgets = {"create": 34, "submit": 37, "approve": 46}  # 41, 40, 53 before issue 12
+    counts = {}
+    with CaptureQueriesContext(connection) as q:
+        cr = services.change_request_create(by=author, target=measure, payload=payload)
+    counts["create"] = q
+    with CaptureQueriesContext(connection) as q:
+        services.change_request_submit(cr_id=cr.pk, by=author)
+    counts["submit"] = q
+    with CaptureQueriesContext(connection) as q:
+        services.change_request_approve(cr_id=cr.pk, by=reviewer)
+    counts["approve"] = q
+    for step, queries in counts.items():
+        assert len(queries) <= budgets[step], step
+        # Whole linked rows read for the form (writing the links reads only their ids).
+        reads_of_articles = [
+            x["sql"]
+            for x in queries.captured_queries
+            if '"tracker_measure_articles"' in x["sql"]
+            and '"tracker_article"."title_kk"' in x["sql"]
+        ]
+        assert len(reads_of_articles) == 1, step
+    measure.refresh_from_db()
+    assert measure.progress == 50
+    assert sorted(measure.legal_basis.values_list("pk", flat=True)) == sorted(
+        payload["legal_basis"]
+    )
