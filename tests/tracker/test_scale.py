@@ -67,7 +67,7 @@ def test_a_lapsed_act_flags_its_measures_in_statements_that_do_not_grow(
         row = measure.history.first()
         assert row.history_type == "~"
         assert row.history_user == administrator
-        assert row.version == 2 and row.needs_review is True
+        assert (row.version, row.needs_review) == (2, True)
         assert row.history_change_reason == f"Legal basis {many_act.key} amended (CR #{cr.pk})"
         # The row is a snapshot with the links, as a save() would have written it.
         assert [c.citation_id for c in row.legal_basis.all()] == list(
