@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from tests import factories as f
 from tracker.convention.selectors import article_list_with_counts, article_status_breakdown
@@ -106,3 +108,57 @@ def test_measure_form_reads_each_relation_once_per_validation(author, reviewer, 
     assert sorted(measure.legal_basis.values_list("pk", flat=True)) == sorted(
         payload["legal_basis"]
     )
+
+
+def _en(name: str, *args) -> str:
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def _citations_and_measures(act, org, n):
+    for _ in range(n):
+        measure = f.MeasureFactory(organizations=[org])
+        measure.legal_basis.set([f.CitationFactory(act=act)])
+
+
+def test_legal_act_page_pages_its_citations_and_measures(client, org_a):
+    small, large = f.LegalActFactory(), f.LegalActFactory()
+    _citations_and_measures(small, org_a, 2)
+    _citations_and_measures(large, org_a, 30)
+    page = _en("tracker:legal-act-detail", small.pk)
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    page = _en("tracker:legal-act-detail", large.pk)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(page)
+    assert len(many) == len(few)  # the size of the act does not change the statements
+    body = response.content.decode()
+    assert len(response.context["citations"]["page"]) == 25
+    assert len(response.context["measures"]["page"]) == 25
+    assert "30 citations" in body
+    assert "30 measures" in body
+    assert "?page=2#citations" in body
+    assert "?measures_page=2#measures" in body
+    # Two lists, two navigations, each named: landmarks must be told apart.
+    assert 'aria-label="Pages of citations"' in body
+    assert 'aria-label="Pages of measures citing it"' in body
+    second = client.get(page, {"measures_page": 2, "page": 2})
+    assert len(second.context["citations"]["page"]) == 5
+    assert len(second.context["measures"]["page"]) == 5
+    assert "page=2&amp;measures_page=1#measures" in second.content.decode()
+
+
+def test_my_work_pages_each_list_separately(client, author, measure, propose):
+    for i in range(30):
+        propose(measure, {"progress": 50 + i % 40}, submit=False, summary=f"draft {i}")
+    propose(measure, {"progress": 41}, summary="waiting")
+    client.force_login(author)
+    response = client.get(_en("tracker:my-work"))
+    body = response.content.decode()
+    assert "Drafts: 30" in body
+    assert "Waiting for review: 1" in body
+    assert len(response.context["drafts"]["page"]) == 25
+    assert "?drafts_page=2#drafts" in body
+    response = client.get(_en("tracker:my-work"), {"drafts_page": 2})
+    assert len(response.context["drafts"]["page"]) == 5
+    assert [cr.summary for cr in response.context["submitted"]["page"]] == ["waiting"]

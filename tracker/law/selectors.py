@@ -47,7 +47,8 @@ def citation_list() -> QuerySet[Citation]:
 def citations_of_act(*, act_id: int) -> QuerySet[Citation]:
     return (
         Citation.objects.filter(act=act_id)
-        .select_related("paragraph", "crpd_article")
+        # `pinpoint` names the act: without it, one query per citation.
+        .select_related("act", "paragraph", "crpd_article")
         .order_by("key")
     )
 
