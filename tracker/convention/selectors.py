@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from tracker.measures.models import Measure
+from tracker.search import search
 
 from .models import Article, ReportParagraph
 
@@ -64,3 +65,12 @@ def paragraph_list() -> QuerySet[ReportParagraph]:
 
 def paragraphs_of_article(*, article_id: int) -> QuerySet[ReportParagraph]:
     return ReportParagraph.objects.filter(article=article_id).order_by("number")
+
+
+PARAGRAPH_SEARCHED_FIELDS = ("text_kk", "section_kk")
+
+
+def paragraph_search(text: str) -> QuerySet[ReportParagraph]:
+    """The report's paragraphs (every reporting cycle) matching `text`, best first."""
+    queryset = ReportParagraph.objects.select_related("article").order_by("number")
+    return search(queryset, PARAGRAPH_SEARCHED_FIELDS, text)
