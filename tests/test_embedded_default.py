@@ -46,7 +46,9 @@ print("LANG", 'lang="kk"' in response.content.decode())
 data_summary.delay()
 # SQLite folds only ASCII: the registered casefold function finds Cyrillic in any case.
 from tracker.models import Measure
-Measure.objects.create(key="m:sqlite", title_kk="Мектептерге пандус", kind="other", status="planned")
+Measure.objects.create(
+    key="m:sqlite", title_kk="Мектептерге пандус", kind="other", status="planned"
+)
 found = Client().get("/en/measures/?q=ПАНДУС").content.decode()
 print("SEARCH", "Мектептерге пандус" in found)
 page = Client().get("/en/search/?q=Пандус").content.decode()

@@ -30,7 +30,7 @@ def ramps():
 
 
 def test_every_word_in_any_field_ignoring_cyrillic_case(ramps):
-    a, b, c = ramps
+    a, b, _c = ramps
     assert set(measure_search("ПАНДУС")) == {a, b}
     assert set(measure_search("пандус мектептерде")) == {a}  # every word
     assert set(measure_search("лифт Пандус")) == {b}  # any field, any order
