@@ -14,6 +14,7 @@ running server.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import signal
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
 
 CLIENTS = 50
 DURATION = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
@@ -104,6 +107,7 @@ class Session:
 @dataclass
 class WriteState:
     queue: asyncio.Queue
+    editors_left: int = 0  # reviewers stop only when no editor waits for a decision
     approvals: dict[str, list[int]] = field(default_factory=dict)  # measure key -> progress
 
 
@@ -122,6 +126,13 @@ async def _call(client, tally: Tally, method: str, url: str, **kwargs) -> httpx.
 
 async def _editor(session, base, key, tally, state, stop) -> None:
     """Propose a new progress for the editor's own measure, submit it, wait for the decision."""
+    try:
+        await _propose_until(session, base, key, tally, state, stop)
+    finally:
+        state.editors_left -= 1
+
+
+async def _propose_until(session, base, key, tally, state, stop) -> None:
     async with session.client(base) as client:
         n = 0
         while time.perf_counter() < stop:
@@ -148,7 +159,7 @@ async def _reviewer(session, base, tally, state, stop) -> None:
             try:
                 cr_id, key, progress, done = await asyncio.wait_for(state.queue.get(), 1.0)
             except TimeoutError:
-                if time.perf_counter() >= stop:
+                if state.editors_left <= 0 and time.perf_counter() >= stop:
                     return
                 continue
             url = f"/api/v1/change-requests/{cr_id}/approve/"
@@ -161,7 +172,7 @@ async def _reviewer(session, base, tally, state, stop) -> None:
 async def write_mix(base, editors: list[tuple[Session, str]], reviewers: list[Session]) -> tuple:
     """`editors`: (session, key of the measure the editor works on); returns the summary and
     {measure key: approved progress values in order}."""
-    tally, state = Tally(), WriteState(queue=asyncio.Queue())
+    tally, state = Tally(), WriteState(queue=asyncio.Queue(), editors_left=len(editors))
     stop = time.perf_counter() + DURATION
     start = time.perf_counter()
     await asyncio.gather(
