@@ -255,7 +255,8 @@ def _regional_series(orig: Originals, cycle: int, indicators: list[Indicator]) -
 
 def ensure_users(factor: int, password_hash: str, orig: Originals) -> dict[int, list[int]]:
     """Editors per organisation in proportion to the measures it is responsible for (one at
-    least), and 1 + factor // 10 reviewers: {organisation id: editor ids}, reviewers under 0."""
+    least), and 1 + factor // 10 reviewers at the focal point: {organisation id: editor ids},
+    reviewers under 0."""
     groups = {name: Group.objects.get(name=name) for name in (EDITOR, REVIEWER)}
     weight = Counter(
         Measure.organizations.through.objects.filter(
@@ -268,7 +269,11 @@ def ensure_users(factor: int, password_hash: str, orig: Originals) -> dict[int, 
         for org in orgs
         for n in range(1 + weight[org.pk] * factor // 400)
     }
-    wanted.update({f"{USER_PREFIX}reviewer-{n}": (None, REVIEWER) for n in range(1 + factor // 10)})
+    # Reviewers work at the focal point: the organisation responsible for the most measures.
+    focal = weight.most_common(1)[0][0] if weight else None
+    wanted.update(
+        {f"{USER_PREFIX}reviewer-{n}": (focal, REVIEWER) for n in range(1 + factor // 10)}
+    )
     have = set(User.objects.filter(username__in=list(wanted)).values_list("username", flat=True))
     new = [
         User(

@@ -27,7 +27,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -37,6 +37,7 @@ from ingest import scale  # noqa: E402
 from ingest.loading import load_crpd  # noqa: E402
 from scripts import bench_load  # noqa: E402
 from tracker.models import LegalAct, Measure, User  # noqa: E402
+from tracker.workflow import services  # noqa: E402
 
 # (label, address with {placeholders}, who asks: None = the public, or "editor", "reviewer",
 # "admin"). Public pages are held to the targets: 300 ms median, 500 KB.
@@ -204,6 +205,74 @@ def measure_floors() -> dict[str, float]:
             run()
             out[label] = statistics.median(timed(run, RUNS))
     return out
+
+
+class _RollbackError(Exception):
+    pass
+
+
+def _in_rollback(fn) -> tuple[int, float]:
+    """(statements, ms) of fn in a transaction that is rolled back: the data stays as it was."""
+    executed: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    started = time.perf_counter()
+    try:
+        with transaction.atomic(), connection.execute_wrapper(count):
+            fn()
+            raise _RollbackError
+    except _RollbackError:
+        pass
+    return len(executed), (time.perf_counter() - started) * 1000
+
+
+def measure_writes() -> dict[str, tuple[int, float]]:
+    """A measure's change proposed, submitted and approved; the Constitution marked amended and
+    approved (every citing measure flagged) — each rolled back."""
+    where = places()
+    measure = Measure.objects.get(pk=where["measure"])
+    editor = User.objects.filter(username__startswith="scale-editor-mlspp-").order_by("pk")[0]
+    reviewer = User.objects.filter(username__startswith="scale-reviewer-").order_by("pk")[0]
+    act = LegalAct.objects.get(pk=where["constitution"])
+    out = {}
+    state = {}
+
+    def create():
+        state["cr"] = services.change_request_create(
+            by=editor, target=measure, payload={"progress": 42}
+        )
+
+    out["propose a measure change"] = _in_rollback(create)
+
+    def cycle():
+        create()
+        services.change_request_submit(cr_id=state["cr"].pk, by=editor)
+        services.change_request_approve(cr_id=state["cr"].pk, by=reviewer)
+
+    out["propose, submit and approve it"] = _in_rollback(cycle)
+
+    def amend():
+        cr = services.change_request_create(by=reviewer, target=act, payload={"status": "amended"})
+        services.change_request_submit(cr_id=cr.pk, by=reviewer)
+        admin = User.objects.get(username="bench-admin")
+        services.change_request_approve(cr_id=cr.pk, by=admin)
+
+    out["the Constitution amended: propose, submit, approve"] = _in_rollback(amend)
+    return out
+
+
+def writes_table(factor: int, writes: dict) -> list[str]:
+    lines = [
+        f"| write (rolled back) | statements 1× | statements {factor}× | ms 1× | ms {factor}× |",
+        "|---|---|---|---|---|",
+    ]
+    for label, (q1, ms1) in writes[1].items():
+        q2, ms2 = writes[factor][label]
+        lines.append(f"| {label} | {q1} | {q2} | {ms1:.0f} | {ms2:.0f} |")
+    return lines
 
 
 def session_for(user: User) -> bench_load.Session:
@@ -390,10 +459,12 @@ def main() -> None:
     port = int(os.environ.get("BENCH_PORT", "8110"))
     first, again = prepare()
     pages, floors, loads = {1: measure_pages()}, {1: measure_floors()}, {1: measure_load(port)}
+    writes = {1: measure_writes()}
     started = time.perf_counter()
     scale.generate(factor, password=secrets.token_urlsafe(16), log=print)
     generated = time.perf_counter() - started
     pages[factor], floors[factor] = measure_pages(), measure_floors()
+    writes[factor] = measure_writes()
     loads[factor] = measure_load(port)
     lines = header(first, again, factor, generated)
     lines += [
@@ -412,6 +483,13 @@ def main() -> None:
         "within 3× of it.",
         "",
         *floors_table(factor, pages, floors),
+        "",
+        "### Writes",
+        "",
+        "Through the workflow's services, each in a transaction rolled back afterwards; the "
+        "statements include the e-mails queued in the outbox.",
+        "",
+        *writes_table(factor, writes),
         "",
         f"## Load: {bench_load.CLIENTS} concurrent clients for {bench_load.DURATION:.0f} s",
         "",
