@@ -4,9 +4,10 @@ too.
 
 - **PostgreSQL**: each word is matched with `ILIKE '%word%'`, which the trigram GIN indexes
   (`pg_trgm`, `gin_trgm_ops`, migrations `tracker.0008` and `indicators.0004`) answer without
-  reading the table; a word may also be *like* a word of the record (`word <% field`, pg_trgm's
-  word similarity, the same indexes), which catches Kazakh's endings and small misspellings —
-  there is no Kazakh stemmer. Results are ranked by `ts_rank` of the record's `simple`
+  reading the table. When no record contains the words (one `EXISTS`, through the same
+  indexes), a word may instead be *like* a word of a title, name or key (`word <% field`,
+  pg_trgm's word similarity), which catches Kazakh's endings and small misspellings — there is
+  no Kazakh stemmer. Results are ranked by `ts_rank` of the record's `simple`
   full-text vector (the same expression is GIN-indexed) against the words as prefixes, then by
   their natural order.
 - **SQLite** (the embedded default): its LOWER and LIKE fold only ASCII letters, so a Python
@@ -32,6 +33,7 @@ from django.dispatch import receiver
 
 MAX_WORDS = 8  # a query is a few words; more would only multiply the index scans
 MIN_SIMILAR_LENGTH = 5  # shorter words are matched as substrings only
+LONG_TEXT_PREFIXES = ("description", "text", "section", "figures")
 
 
 def words_of(text: str) -> list[str]:
@@ -106,22 +108,27 @@ def _prefix_query(words: list[str]) -> str:
     return " & ".join(f"{t}:*" for t in terms if t) or "''"
 
 
-def _postgres_match(fields, words) -> Q:
-    contains = reduce(
+def _postgres_contains(fields, words) -> Q:
+    return reduce(
         and_,
         (
             reduce(or_, (Q(_ILike(F(f), Value(f"%{_escape_like(w)}%"))) for f in fields))
             for w in words
         ),
     )
-    similar_words = [w for w in words if len(w) >= MIN_SIMILAR_LENGTH]
-    if len(similar_words) != len(words):
-        return contains
-    similar = reduce(
+
+
+def _postgres_similar(fields, words) -> Q | None:
+    """Every word like a word of a short field (titles, names, keys): the fallback when no record
+    contains the words themselves. Long texts are left out: a common word is like thousands of
+    them, and word similarity over each is a sequential scan of seconds."""
+    short = [f for f in fields if not f.startswith(LONG_TEXT_PREFIXES)]
+    if not short or any(len(w) < MIN_SIMILAR_LENGTH for w in words):
+        return None
+    return reduce(
         and_,
-        (reduce(or_, (Q(_WordSimilar(Value(w), F(f))) for f in fields)) for w in words),
+        (reduce(or_, (Q(_WordSimilar(Value(w), F(f))) for f in short)) for w in words),
     )
-    return contains | similar
 
 
 def _sqlite_match(fields, words) -> Q:
@@ -142,7 +149,10 @@ def search(queryset: QuerySet, fields, text: str, *, rank: bool = True) -> Query
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        matched = queryset.filter(_postgres_match(fields, words))
+        matched = queryset.filter(_postgres_contains(fields, words))
+        similar = _postgres_similar(fields, words)
+        if similar is not None and not matched.exists():
+            matched = queryset.filter(similar)
         if not rank:
             return matched
         ordering = queryset.query.order_by or queryset.model._meta.ordering or ["pk"]

@@ -1,8 +1,8 @@
 """The search page (`/<lang>/search/?q=`, issues 9 and 12): measures, the report's paragraphs,
 legal acts and indicators matching the words, grouped by kind, each with the passage that
-matched. One search (tracker/search.py) shared with the measures page and the API; one bounded
-query per group — the first GROUP_SIZE results, best first, and whether there are more — never
-a count of every match."""
+matched. One search (tracker/search.py) shared with the measures page and the API; bounded
+queries per group (the search's EXISTS, then the first GROUP_SIZE + 1 results, best first: the
+page shows whether there are more) — never a count of every match."""
 
 from __future__ import annotations
 
