@@ -66,13 +66,14 @@ test: dev-venv
 	DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)/14" CELERY_RESULT_BACKEND="$(REDIS_URL)/15" \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: load, page and status-report timings on PostgreSQL (a database of its own), into
-## docs/BENCHMARKS.md (REPORTS_BENCH_FACTOR: how many times the CRPD data, default 100).
+## make bench: on PostgreSQL (a database of its own): the load, every page and API list at 1x and
+## BENCH_FACTOR x (default 100; scale data by generate_scale_data), gunicorn under 50 clients
+## (BENCH_PORT, default 8110) and the status reports, into docs/BENCHMARKS.md. About 20 minutes.
 bench: dev-venv
 	$(BIN)/python -m scripts.wait_for_services "$(PG_URL)" "$(REDIS_URL)"
 	-psql "$(dir $(PG_URL))postgres" -c "CREATE DATABASE crpd_bench" >/dev/null 2>&1
 	DATABASE_URL="$(dir $(PG_URL))crpd_bench" CELERY_BROKER_URL="$(REDIS_URL)/14" \
-		$(BIN)/python -m scripts.bench
+		CELERY_RESULT_BACKEND="$(REDIS_URL)/15" $(BIN)/python -m scripts.bench
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -24,6 +24,9 @@ class DimensionValueInline(admin.TabularInline):
     model = DimensionValue
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dimension")  # for __str__
+
 
 @admin.register(Dimension)
 class DimensionAdmin(SavedThroughService, SimpleHistoryAdmin):
@@ -46,6 +49,10 @@ class TargetInline(ChangedOnlyByReview, admin.TabularInline):
     fields = ("year", "value", "text_kk", "placement", "reasoning", "source_annex", "version")
     readonly_fields = ("version",)
 
+    def get_queryset(self, request):
+        # A target's __str__ names its indicator's key: one query, not one per row.
+        return super().get_queryset(request).select_related("indicator")
+
 
 class ObservationInline(ChangedOnlyByReview, admin.TabularInline):
     model = Observation
@@ -56,7 +63,7 @@ class ObservationInline(ChangedOnlyByReview, admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("paragraph")
+        return super().get_queryset(request).select_related("indicator", "paragraph")
 
 
 @admin.register(Indicator)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from tracker.convention.models import Article, ReportParagraph
+from tracker.search import search
 
 from .models import Dimension, DimensionValue, Indicator, Observation, Programme, Target
 from .progress import numeric_targets, progress_status, totals_by_year
@@ -106,3 +107,11 @@ def progress_by_year(indicator: Indicator) -> list[dict[str, Any]]:
         }
         for year in years
     ]
+
+
+INDICATOR_SEARCHED_FIELDS = ("name_kk", "name_ru", "name_en", "key")
+
+
+def indicator_search(text: str) -> QuerySet[Indicator]:
+    """Indicators matching `text` in a name or key, best first."""
+    return search(Indicator.objects.order_by("key"), INDICATOR_SEARCHED_FIELDS, text)

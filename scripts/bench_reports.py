@@ -1,6 +1,7 @@
-"""The status reports at scale: the CRPD data multiplied (REPORTS_BENCH_FACTOR, default 100), then
-the national overview with both attachments, and every organisation's weekly digest, timed and
-with peak memory. Part of `make bench` (scripts/bench.py calls `run`); alone:
+"""The status reports at scale: the CRPD data at N× by `generate_scale_data` (ingest/scale.py;
+REPORTS_BENCH_FACTOR, default 100), then the national overview with both attachments, and every
+organisation's weekly digest, timed and with peak memory. Part of `make bench` (scripts/bench.py
+calls `run`); alone:
 
     DATABASE_URL=postgres://…/crpd_reports_bench python -m scripts.bench_reports
 
@@ -11,7 +12,6 @@ generation's own (on top of the interpreter and Django, measured before the fork
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import resource
 import time
@@ -28,7 +28,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from indicators.models import Indicator, Observation, Target  # noqa: E402
+from indicators.models import Indicator, Observation  # noqa: E402
+from ingest import scale  # noqa: E402
 from reports import services  # noqa: E402
 from reports.models import FileFormat, ReportKind  # noqa: E402
 from reports.roles import ADMINISTRATOR, EDITOR, REVIEWER  # noqa: E402
@@ -39,90 +40,6 @@ SECTION = "## Status reports"
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _copy_m2m(through, field, ids_map: dict[int, int], other: str) -> None:
-    rows = [
-        through(**{field: ids_map[src], other: target})
-        for src, target in through.objects.filter(**{f"{field}__in": list(ids_map)}).values_list(
-            field, other
-        )
-    ]
-    through.objects.bulk_create(rows, batch_size=5000)
-
-
-@transaction.atomic
-def multiply(factor: int) -> None:
-    """Add factor - 1 copies of every measure (with its articles and organisations) and every
-    indicator (with its articles, targets and observations); due dates spread over two years
-    around today so that some are overdue and some due soon."""
-    today = timezone.localdate()
-    measures = list(Measure.objects.all())
-    indicators = list(Indicator.objects.all())
-    targets = list(Target.objects.all())
-    observations = list(Observation.objects.all())
-    for copy in range(1, factor):
-        ids: dict[int, int] = {}
-        rows = []
-        for i, m in enumerate(measures):
-            clone = Measure(
-                key=f"{m.key}:x{copy}",
-                title_kk=m.title_kk,
-                title_ru=m.title_ru,
-                title_en=m.title_en,
-                kind=m.kind,
-                status=m.status,
-                progress=m.progress,
-                due_date=today + dt.timedelta(days=(copy * 37 + i * 11) % 730 - 365),
-                needs_review=(copy + i) % 40 == 0,
-            )
-            rows.append((m.pk, clone))
-        Measure.objects.bulk_create([c for _pk, c in rows], batch_size=2000)
-        ids = {pk: c.pk for pk, c in rows}
-        _copy_m2m(Measure.articles.through, "measure_id", ids, "article_id")
-        _copy_m2m(Measure.organizations.through, "measure_id", ids, "organization_id")
-        irows = []
-        for ind in indicators:
-            clone = Indicator(
-                key=f"{ind.key}:x{copy}",
-                name_kk=ind.name_kk,
-                name_ru=ind.name_ru,
-                name_en=ind.name_en,
-                unit=ind.unit,
-                direction=ind.direction,
-                programme_id=ind.programme_id,
-                organization_id=ind.organization_id,
-                year_from=ind.year_from,
-                year_to=ind.year_to,
-            )
-            irows.append((ind.pk, clone))
-        Indicator.objects.bulk_create([c for _pk, c in irows], batch_size=2000)
-        iids = {pk: c.pk for pk, c in irows}
-        _copy_m2m(Indicator.articles.through, "indicator_id", iids, "article_id")
-        Target.objects.bulk_create(
-            [
-                Target(
-                    indicator_id=iids[t.indicator_id], year=t.year, value=t.value, text_kk=t.text_kk
-                )
-                for t in targets
-            ],
-            batch_size=5000,
-        )
-        Observation.objects.bulk_create(
-            [
-                Observation(
-                    indicator_id=iids[o.indicator_id],
-                    period_start=o.period_start,
-                    period_end=o.period_end,
-                    value=o.value,
-                    dims_key=o.dims_key,
-                    text_kk=o.text_kk,
-                    explanation=o.explanation,
-                )
-                for o in observations
-            ],
-            batch_size=5000,
-        )
 
 
 def recipients() -> None:
@@ -223,7 +140,8 @@ def _reset_digests() -> None:
 
 def run(factor: int) -> list[str]:
     multiply_start = time.perf_counter()
-    multiply(factor)
+    # The one scale generator (ingest/scale.py); nothing to do when `make bench` made it already.
+    scale.generate(factor, log=lambda _line: None)
     recipients()
     multiplied = time.perf_counter() - multiply_start
     counts = {
@@ -247,7 +165,8 @@ def run(factor: int) -> list[str]:
         "",
         f"The CRPD data multiplied {factor}× ({counts['measures']} measures, "
         f"{counts['indicators']} indicators, {counts['observations']} observations; "
-        f"made in {multiplied:.0f} s). Files in one language (Kazakh); status computed by "
+        f"generated by `generate_scale_data`, this step {multiplied:.0f} s). Files in one "
+        "language (Kazakh); status computed by "
         "`reports.selectors.status_report`, PDF by WeasyPrint (PDF/UA-1), XLSX by openpyxl "
         "(write-only). Peak RSS is the generating process's, with the interpreter and Django "
         f"(about {baseline:.0f} MB before the work) included. Issue 8's targets: the national "

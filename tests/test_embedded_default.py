@@ -44,12 +44,23 @@ print("ENGINE", connection.vendor)
 print("STATUS", response.status_code)
 print("LANG", 'lang="kk"' in response.content.decode())
 data_summary.delay()
+# SQLite folds only ASCII: the registered casefold function finds Cyrillic in any case.
+from tracker.models import Measure
+Measure.objects.create(
+    key="m:sqlite", title_kk="Мектептерге пандус", kind="other", status="planned"
+)
+found = Client().get("/en/measures/?q=ПАНДУС").content.decode()
+print("SEARCH", "Мектептерге пандус" in found)
+page = Client().get("/en/search/?q=Пандус").content.decode()
+print("SEARCH PAGE", "<mark>пандус</mark>" in page)
 """
     served = _run(["manage.py", "shell", "-c", script], env)
     assert served.returncode == 0, served.stderr
     assert "ENGINE sqlite" in served.stdout
     assert "STATUS 200" in served.stdout
     assert "LANG True" in served.stdout
+    assert "SEARCH True" in served.stdout
+    assert "SEARCH PAGE True" in served.stdout
     # The task went to kombu's filesystem transport: a message file, no broker server.
     queued = list((tmp_path / "var" / "celery" / "queue").glob("*.msg"))
     assert len(queued) == 1

@@ -259,6 +259,10 @@ class MeasureCitationInline(ChangedOnlyByReview, admin.TabularInline):
     verbose_name = _("legal basis citation")
     verbose_name_plural = _("legal basis citations")
 
+    def get_queryset(self, request):
+        # A citation is shown by its pinpoint, which names its act: both in the one query.
+        return super().get_queryset(request).select_related("citation__act")
+
 
 @admin.register(Measure)
 class MeasureAdmin(ChangedOnlyByReview, SimpleHistoryAdmin):
@@ -283,6 +287,9 @@ class ReviewEventInline(admin.TabularInline):
     fields = ("created_at", "action", "from_status", "to_status", "actor", "comment")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -293,6 +300,9 @@ class EvidenceInline(admin.TabularInline):
     can_delete = False
     fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at", "file")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -41,6 +41,9 @@ class ObservationViewSet(PublicListViewSet):
     queryset = observation_list()
     serializer_class = s.ObservationSerializer
     filterset_class = filters.ObservationFilter
+    # ?cursor=: api/pagination.py; in the order of their ids (the page-number list keeps
+    # indicator, period, cell), the one unique order a position can be kept in.
+    keyset_ordering = ("id",)
 
 
 class DimensionViewSet(PublicViewSet):

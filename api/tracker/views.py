@@ -88,6 +88,7 @@ class CitationViewSet(PublicViewSet):
     queryset = citation_list()
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
+    keyset_ordering = ("key",)  # ?cursor=: api/pagination.py
     lookup_field = "key"
     lookup_value_regex = KEY_PATTERN
 
@@ -96,6 +97,7 @@ class MeasureViewSet(PublicViewSet):
     queryset = measure_list(with_sources=True)
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilter
+    keyset_ordering = ("key",)  # ?cursor=: api/pagination.py
     lookup_field = "key"
     lookup_value_regex = KEY_PATTERN
 

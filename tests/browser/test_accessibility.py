@@ -64,6 +64,10 @@ def test_public_pages_have_no_axe_violations(page, data):
         f"/kk/measures/{data['measure'].pk}/",
         f"/kk/indicators/{data['indicator'].pk}/",
         "/kk/accounts/login/",
+        # Issue 12: the search page (a Kazakh passage on an English page) and a paged act.
+        "/kk/search/?q=Шара",
+        "/en/search/?q=Шара",
+        f"/kk/legal-acts/{data['measure'].legal_basis.get().act_id}/",
     ]:
         check(page, path)
 

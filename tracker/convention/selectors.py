@@ -1,25 +1,41 @@
 """Reads of the Convention's articles for the pages and the API."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tracker.measures.models import Measure
+from tracker.search import search
 
 from .models import Article, ReportParagraph
 
 
+def _count_of(queryset: QuerySet, field: str) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` rows whose `field` is the outer article: each count
+    reads only its own index range, where two distinct counts in one query would join (and
+    de-duplicate) the product of both relations."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def article_list_with_counts() -> QuerySet[Article]:
     return Article.objects.annotate(
-        paragraph_count=Count("paragraphs", distinct=True),
-        measure_count=Count("measures", distinct=True),
+        paragraph_count=_count_of(ReportParagraph.objects.all(), "article"),
+        measure_count=_count_of(Measure.articles.through.objects.all(), "article"),
     ).order_by("number")
 
 
 def article_status_breakdown() -> dict[int, dict[str, int]]:
-    """Measures per article and status, in one query: {article number: {status: count}}."""
+    """Measures per article and status, in one query: {article number: {status: count}}.
+    Counted over the link table (a measure is linked to an article once), so no DISTINCT."""
     rows = (
-        Measure.objects.filter(articles__isnull=False)
-        .values_list("articles__number", "status")
-        .annotate(n=Count("pk", distinct=True))
+        Measure.articles.through.objects.values_list("article__number", "measure__status")
+        .annotate(n=Count("*"))
         .order_by()
     )
     breakdown: dict[int, dict[str, int]] = {}
@@ -49,3 +65,12 @@ def paragraph_list() -> QuerySet[ReportParagraph]:
 
 def paragraphs_of_article(*, article_id: int) -> QuerySet[ReportParagraph]:
     return ReportParagraph.objects.filter(article=article_id).order_by("number")
+
+
+PARAGRAPH_SEARCHED_FIELDS = ("text_kk", "section_kk")
+
+
+def paragraph_search(text: str) -> QuerySet[ReportParagraph]:
+    """The report's paragraphs (every reporting cycle) matching `text`, best first."""
+    queryset = ReportParagraph.objects.select_related("article").order_by("number")
+    return search(queryset, PARAGRAPH_SEARCHED_FIELDS, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from tracker.convention.models import ReportParagraph
+from tracker.search import search
 
 from .models import Citation, LegalAct, LegalActAlias
 
@@ -47,7 +48,8 @@ def citation_list() -> QuerySet[Citation]:
 def citations_of_act(*, act_id: int) -> QuerySet[Citation]:
     return (
         Citation.objects.filter(act=act_id)
-        .select_related("paragraph", "crpd_article")
+        # `pinpoint` names the act: without it, one query per citation.
+        .select_related("act", "paragraph", "crpd_article")
         .order_by("key")
     )
 
@@ -59,3 +61,11 @@ def citations_of_article(*, article_id: int) -> QuerySet[Citation]:
         .select_related("act", "paragraph")
         .order_by("act__title_kk", "act_id", "key")
     )
+
+
+LEGAL_ACT_SEARCHED_FIELDS = ("title_kk", "title_ru", "title_en", "key", "number")
+
+
+def legal_act_search(text: str) -> QuerySet[LegalAct]:
+    """Legal acts matching `text` in a title, key or number, best first."""
+    return search(LegalAct.objects.order_by(*ACT_ORDER), LEGAL_ACT_SEARCHED_FIELDS, text)

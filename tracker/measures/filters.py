@@ -7,33 +7,18 @@ its code — so a page's address and an API query say the same thing (`?article=
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import and_, or_
-
 import django_filters as df
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracker.convention.models import Article
 from tracker.organisations.models import Organization
+from tracker.search import search
 
 from .models import Measure, MeasureKind, MeasureStatus
 
 SEARCHED_FIELDS = ("key", "title_kk", "title_ru", "title_en", "description_kk")
-
-
-def measure_search_q(text: str) -> Q:
-    """Measures in which every word of `text` occurs, in any order and any of the searched
-    fields, ignoring case. (PostgreSQL folds the case of Cyrillic too; SQLite, the embedded
-    default, folds only ASCII letters.)"""
-    words = text.split()
-    if not words:
-        return Q()
-    return reduce(
-        and_,
-        (reduce(or_, (Q(**{f"{name}__icontains": w}) for name in SEARCHED_FIELDS)) for w in words),
-    )
 
 
 class MeasureFilter(df.FilterSet):
@@ -77,4 +62,6 @@ class MeasureFilter(df.FilterSet):
         fields = ["q", "article", "organization", "status", "kind", "needs_review", "search"]
 
     def filter_search(self, queryset: QuerySet[Measure], name: str, value: str) -> QuerySet:
-        return queryset.filter(measure_search_q(value))
+        # The one search of pages and API (tracker/search.py): trigram-indexed on PostgreSQL,
+        # Unicode case folding on SQLite; the list keeps its own (key) order.
+        return search(queryset, SEARCHED_FIELDS, value, rank=False)

@@ -8,7 +8,9 @@ from tracker.convention.models import Article, ReportParagraph
 from tracker.law.models import Citation
 from tracker.organisations.models import Organization
 from tracker.quality.models import DataFlag
+from tracker.search import search
 
+from .filters import SEARCHED_FIELDS
 from .models import Measure
 
 
@@ -70,3 +72,8 @@ def measures_needing_review(*, organization_id: int) -> QuerySet[Measure]:
 def measure_queryset() -> QuerySet[Measure]:
     """Measures as they are, for a proposal to start from one."""
     return Measure.objects.all()
+
+
+def measure_search(text: str) -> QuerySet[Measure]:
+    """Live measures matching `text`, best first (the search page; tracker/search.py)."""
+    return search(Measure.objects.all(), SEARCHED_FIELDS, text)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
@@ -99,6 +100,17 @@ def to_json(value: Any) -> Any:
 def serialize(spec: EditSpec, instance: models.Model) -> Values:
     """The live values of the editable fields, in payload format."""
     values: Values = {}
+    if instance.pk is not None:
+        # Each link read once (and kept on the instance): the form built over the instance reads
+        # the same cache for its initial values instead of querying every relation again.
+        cached = getattr(instance, "_prefetched_objects_cache", {})
+        missing = [
+            name
+            for name in spec.fields
+            if spec.model._meta.get_field(name).many_to_many and name not in cached
+        ]
+        if missing:
+            prefetch_related_objects([instance], *missing)
     for name in spec.fields:
         model_field = spec.model._meta.get_field(name)
         if model_field.many_to_many:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("legal-acts/<int:pk>/propose/", views.legal_act_propose, name="legal-act-propose"),
     path("organisations/<str:code>/", views.organization_detail, name="organization-detail"),
     path("my-work/", views.my_work, name="my-work"),
+    path("search/", search.search_page, name="search"),
     path("changes/<int:pk>/", views.change_request_detail, name="change-request-detail"),
     path("changes/<int:pk>/edit/", views.change_request_edit, name="change-request-edit"),
     path("changes/<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),

@@ -83,6 +83,16 @@ from .forms import (
 PAGE_SIZE = 25
 
 
+def _paged(request: HttpRequest, queryset: Any, param: str = "page") -> dict[str, Any]:
+    """One page of a list whose length grows with the data, for includes/pagination.html: the
+    page, the address's other parameters (so two lists on one page page independently) and the
+    name of the page parameter."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop(param, None)
+    return {"page": page, "query": query.urlencode(), "param": param}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -158,8 +168,8 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tracker/legal_act_detail.html",
         {
             "act": act,
-            "citations": citations_of_act(act_id=act.pk),
-            "measures": measures_citing_act(act_id=act.pk),
+            "citations": _paged(request, citations_of_act(act_id=act.pk)),
+            "measures": _paged(request, measures_citing_act(act_id=act.pk), "measures_page"),
             "can_propose": request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)),
         },
     )
@@ -229,20 +239,20 @@ def my_work(request: HttpRequest) -> HttpResponse:
     reviewer = user.has_perm("tracker.review_changerequest")
     context: dict[str, Any] = {"is_editor": editor, "is_reviewer": reviewer}
     if editor and user.organization_id:
-        open_crs = list(
-            open_change_requests(
-                organization_id=user.organization_id,
-                statuses=[ChangeStatus.DRAFT, ChangeStatus.RETURNED, ChangeStatus.SUBMITTED],
-            )
-        )
-        context["drafts"] = [cr for cr in open_crs if cr.status == ChangeStatus.DRAFT]
-        context["returned"] = [cr for cr in open_crs if cr.status == ChangeStatus.RETURNED]
-        context["submitted"] = [cr for cr in open_crs if cr.status == ChangeStatus.SUBMITTED]
-        context["needs_review"] = list(
-            measures_needing_review(organization_id=user.organization_id)
+        org = user.organization_id
+        sections = {
+            "drafts": ChangeStatus.DRAFT,
+            "returned": ChangeStatus.RETURNED,
+            "submitted": ChangeStatus.SUBMITTED,
+        }
+        for name, status in sections.items():
+            crs = open_change_requests(organization_id=org, statuses=[status])
+            context[name] = _paged(request, crs, f"{name}_page")
+        context["needs_review"] = _paged(
+            request, measures_needing_review(organization_id=org), "needs_review_page"
         )
     if reviewer:
-        context["queue"] = list(review_queue())
+        context["queue"] = _paged(request, review_queue(), "queue_page")
         context["decisions"] = decisions_by(user_id=user.pk)
     return render(request, "tracker/my_work.html", context)
 
