@@ -112,7 +112,8 @@ def test_two_concurrent_patches_one_wins_the_other_is_told(author, measure, prop
 def test_the_page_form_refuses_a_stale_edit(client, author, measure, propose):
     cr = propose(measure, {"progress": 50}, submit=False)
     client.force_login(author)
-    edit_url = reverse("tracker:change-request-edit", args=[cr.pk])
+    with translation.override("en"):
+        edit_url = reverse("tracker:change-request-edit", args=[cr.pk])
     page = client.get(edit_url).content.decode()
     assert f'name="version" value="{cr.version}"' in page
     form = client.get(edit_url).context["form"]
