@@ -75,6 +75,14 @@ def test_a_member_still_sees_what_they_wrote_before_losing_the_role(author, draf
     assert author.has_perm("tracker.view_changerequest", cr)
 
 
+def test_a_member_without_a_role_reads_no_digest_of_the_organisation(member, colleague, org_a):
+    from reports.models import ReportEdition, ReportKind
+
+    digest = ReportEdition(kind=ReportKind.DIGEST, organization=org_a)
+    assert colleague.has_perm("reports.read_report", digest)
+    assert not member.has_perm("reports.read_report", digest)
+
+
 # Defect 6 ---------------------------------------------------------------------------------------
 
 
