@@ -12,13 +12,14 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from tracker.workflow.selectors import change_requests_for_page
-from tracker.workflow.services import ChangeConflict
+from tracker.workflow.services import ChangeConflict, DraftChanged
 from tracker.workflow.specs import spec_for
 from tracker.workflow.transitions import TransitionNotAllowed
 
@@ -63,12 +64,30 @@ class DomainErrorsMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ChangeConflict):
             return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, DraftChanged):
+            return Response(
+                {
+                    "detail": str(exc),
+                    "code": "stale_version",
+                    "expected_version": exc.expected_version,
+                    "version": exc.version,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         if isinstance(exc, TransitionNotAllowed):
             return Response(
                 {"detail": str(exc), "code": "transition_not_allowed"},
                 status=status.HTTP_409_CONFLICT,
             )
-        if isinstance(exc, DjangoValidationError):
+        if isinstance(exc, exceptions.UnsupportedMediaType):
+            # DRF's own message names what was sent; say what to send instead.
+            accepted = " | ".join(parser.media_type for parser in self.request.parsers)
+            exc = exceptions.UnsupportedMediaType(
+                exc.detail,
+                detail=_("Send the request body with Content-Type: %(types)s.")
+                % {"types": accepted},
+            )
+        elif isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(validation_detail(exc))
         elif isinstance(exc, DjangoPermissionDenied):
             # DRF's own handler drops the service's message, which says why.
@@ -114,5 +133,6 @@ CONFLICT = OpenApiResponse(
     ConflictSerializer,
     description="The change request's status does not allow this (code "
     "`transition_not_allowed`), or the record changed meanwhile (code `conflict`, with `changes`): "
-    "rebase and submit again.",
+    "rebase and submit again; or, for an edit, the change request itself changed after the "
+    "`version` you sent (code `stale_version`): read it again and redo the edit.",
 )

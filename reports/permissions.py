@@ -2,7 +2,8 @@
 `user.has_perm(...)`): each organisation its own digests, coordinators every report.
 
 - `reports.read_report` (a `ReportEdition`, saved or not): an active coordinator (reviewer or
-  administrator), or an active person of the digest's organisation.
+  administrator), or an active editor of the digest's organisation (a digest lists the changes
+  returned to it: a member without a role reads it no more than the drafts themselves).
 - `reports.read_any_report` (none): an active coordinator.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import rules
 
-from tracker.rules import is_active_user, is_coordinator
+from tracker.rules import is_active_user, is_coordinator, is_editor
 
 from .models import ReportEdition, ReportKind
 
@@ -27,5 +28,7 @@ def reads_own_digest(user: Any, edition: ReportEdition | None) -> bool:
     )
 
 
-rules.add_perm("reports.read_report", is_active_user & (is_coordinator | reads_own_digest))
+rules.add_perm(
+    "reports.read_report", is_active_user & (is_coordinator | (is_editor & reads_own_digest))
+)
 rules.add_perm("reports.read_any_report", is_active_user & is_coordinator)

@@ -21,7 +21,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from indicators.models import Indicator, Observation
-from tracker import tasks as tracker_tasks
 from tracker.models import (
     Measure,
     Notification,
@@ -30,6 +29,7 @@ from tracker.models import (
     Organization,
     User,
 )
+from tracker.outbox import services as outbox
 
 from . import emails, pdf, selectors, xlsx
 from .models import (
@@ -178,7 +178,7 @@ def edition_deliver(
         deliveries.append(
             ReportDelivery.objects.create(edition=edition, user=user, notification=notification)
         )
-        tracker_tasks.deliver_notification.delay_on_commit(notification.pk)
+        outbox.hand_to_workers_on_commit([notification.pk])
     return deliveries
 
 
@@ -359,7 +359,7 @@ def reminders_send(*, schedule_id: int, day: dt.date) -> list[Reminder]:
             )
             for reminder in items:
                 reminder.notifications.add(notification)
-            tracker_tasks.deliver_notification.delay_on_commit(notification.pk)
+            outbox.hand_to_workers_on_commit([notification.pk])
     return created
 
 

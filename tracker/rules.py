@@ -10,7 +10,10 @@ Permission (object asked about): granted when
 - `tracker.work_for_organisation` (none): editor, who works on their organisation's changes.
 - `tracker.propose_change` (a `Proposal`): legal acts: a coordinator; other records: a
   coordinator, or an editor whose organisation is responsible for the record.
-- `tracker.view_changerequest` (change request): its author, its organisation, a coordinator.
+- `tracker.view_changerequest` (change request): its author, an editor of its organisation, a
+  coordinator.
+- `tracker.view_evidence` (evidence file): anyone if a reviewer published it with the approval of
+  its change request; otherwise whoever may view its change request.
 - `tracker.edit_changerequest`, `tracker.attach_evidence`: draft or returned, entitled author.
 - `tracker.submit_changerequest`: the entitled author (the status is the transition table's to say).
 - `tracker.rebase_changerequest`: draft, submitted or returned, and the entitled author.
@@ -38,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 import rules
 
 from tracker.organisations.roles import ADMINISTRATOR, EDITOR, REVIEWER
+from tracker.workflow.models import ChangeStatus
 from tracker.workflow.transitions import EDITABLE, OPEN
 
 if TYPE_CHECKING:
     from django.db import models
 
-    from tracker.workflow.models import ChangeRequest
+    from tracker.workflow.models import ChangeRequest, Evidence
 
 
 @dataclass(frozen=True)
@@ -159,10 +163,33 @@ rules.add_perm("tracker.work_for_organisation", is_editor)
 rules.add_perm("tracker.propose_change", may_propose)
 # A change request is internal to its organisation and the coordinators who review it; other
 # ministries and the public see only the approved result, never the draft.
+# Belonging to the organisation is not enough: a member with no role (an account kept for the
+# directory, a person whose role was taken away) sees none of its drafts or their evidence.
 rules.add_perm(
     "tracker.view_changerequest",
-    is_active_user & (is_author | is_coordinator | of_own_organisation),
+    is_active_user & (is_author | is_coordinator | (is_editor & of_own_organisation)),
 )
+
+
+@rules.predicate
+def is_published(user: Any, evidence: Evidence | None) -> bool:
+    """A file a reviewer published with the approval of its change request."""
+    return (
+        evidence is not None
+        and evidence.public
+        and evidence.change_request.status == ChangeStatus.APPROVED
+    )
+
+
+@rules.predicate
+def may_view_its_change_request(user: Any, evidence: Evidence | None) -> bool:
+    return evidence is not None and user.has_perm(
+        "tracker.view_changerequest", evidence.change_request
+    )
+
+
+# Evidence is as private as its change request unless a reviewer published it when approving.
+rules.add_perm("tracker.view_evidence", is_published | may_view_its_change_request)
 rules.add_perm("tracker.edit_changerequest", is_editable & entitled_author)
 rules.add_perm("tracker.submit_changerequest", entitled_author)
 rules.add_perm("tracker.attach_evidence", is_editable & entitled_author)

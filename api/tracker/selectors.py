@@ -29,7 +29,9 @@ def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
     """Drafts are their organisation's business; coordinators also see the submitted queue and
     what they decided. The public never sees change requests."""
     visible = Q(author=user)
-    if user.organization_id is not None:
+    # A member of the organisation with no role sees none of its change requests (the rule,
+    # tracker.view_changerequest, asks for a role too): work_on_changes is having one.
+    if user.organization_id is not None and user.has_perm("tracker.work_on_changes"):
         visible |= Q(organization_id=user.organization_id)
     # Asked without an object, the review permission says whether this person reviews at all.
     if user.has_perm("tracker.review_changerequest"):

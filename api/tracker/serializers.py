@@ -231,7 +231,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "public",
+        ]
 
 
 class DiffRowSerializer(serializers.Serializer):
@@ -283,6 +291,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "summary",
             "explanation",
             "base_version",
+            "version",
             "author",
             "organization",
             "created_at",
@@ -357,6 +366,11 @@ class ChangeRequestCreateSerializer(serializers.Serializer):
 
 
 class ChangeRequestUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The change request's `version` your edit starts from (as last read). If it "
+        "changed meanwhile the edit is refused with 409 and nothing is written.",
+    )
     payload = serializers.DictField(required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     explanation = serializers.CharField(required=False, allow_blank=True)
@@ -364,6 +378,17 @@ class ChangeRequestUpdateSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveSerializer(CommentSerializer):
+    public_evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Ids of this change request's evidence files to publish with the approval. "
+        "Evidence is otherwise private to the organisation and the reviewers.",
+    )
 
 
 class RevertSerializer(serializers.Serializer):

@@ -223,6 +223,7 @@ class ChangeRequestViewSet(
             payload=payload,
             summary=data.get("summary"),
             explanation=data.get("explanation"),
+            expected_version=data["version"],
         )
         return self._respond(cr.pk)
 
@@ -238,10 +239,18 @@ class ChangeRequestViewSet(
     def withdraw(self, request: Request, pk: str) -> Response:
         return self._commented(request, services.change_request_withdraw)
 
-    @_decision("Approve and apply to the live record (a reviewer)", request=s.CommentSerializer)
+    @_decision("Approve and apply to the live record (a reviewer)", request=s.ApproveSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._commented(request, services.change_request_approve)
+        cr = self.get_object()
+        data = _valid(s.ApproveSerializer, request)
+        services.change_request_approve(
+            cr_id=cr.pk,
+            by=request.user,
+            comment=data["comment"],
+            public_evidence=data["public_evidence"],
+        )
+        return self._respond(cr.pk)
 
     @_decision("Return to the author for changes (comment required)", request=s.CommentSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")

@@ -294,7 +294,13 @@ def test_a_target_draft_is_edited_with_its_indicator_fixed(client, target, autho
     assert page.context["form"].fields["indicator"].widget.is_hidden
     response = client.post(
         _url("tracker:change-request-edit", cr.pk),
-        {"indicator": target.indicator_id, "year": 2019, "value": "19", "placement": "certain"},
+        {
+            "indicator": target.indicator_id,
+            "year": 2019,
+            "value": "19",
+            "placement": "certain",
+            "version": cr.version,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     cr.refresh_from_db()

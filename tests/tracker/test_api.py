@@ -298,6 +298,7 @@ def test_change_request_list_is_own_organisation_plus_the_reviewers_queue(
 
     def ids(user, **params):
         client = as_user(user)
+        client.get(url("change-request-list"))  # content types cached, as in a running server
         with django_assert_max_num_queries(6):
             response = client.get(url("change-request-list"), params)
         assert response.status_code == 200
@@ -508,7 +509,11 @@ def test_patch_changes_a_draft(author, measure, propose):
     cr = propose(measure, {"progress": 50}, submit=False)
     response = as_user(author).patch(
         url("change-request-detail", cr.pk),
-        {"payload": {"progress": 55, "organizations": ["MH"]}, "summary": "Revised"},
+        {
+            "version": cr.version,
+            "payload": {"progress": 55, "organizations": ["MH"]},
+            "summary": "Revised",
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -524,7 +529,9 @@ def test_patch_refused_to_others_and_once_submitted(author, colleague, measure, 
     draft = propose(measure, {"progress": 50}, submit=False)
     before = snapshot(draft)
     response = as_user(colleague).patch(
-        url("change-request-detail", draft.pk), {"summary": "Mine now"}, format="json"
+        url("change-request-detail", draft.pk),
+        {"version": draft.version, "summary": "Mine now"},
+        format="json",
     )
     assert response.status_code == 403
     assert snapshot(draft) == before
@@ -532,7 +539,9 @@ def test_patch_refused_to_others_and_once_submitted(author, colleague, measure, 
     submitted = propose(measure, {"progress": 60})
     before = snapshot(submitted)
     response = as_user(author).patch(
-        url("change-request-detail", submitted.pk), {"payload": {"progress": 1}}, format="json"
+        url("change-request-detail", submitted.pk),
+        {"version": submitted.version, "payload": {"progress": 1}},
+        format="json",
     )
     assert response.status_code == 403
     assert snapshot(submitted) == before
@@ -625,7 +634,9 @@ def test_return_then_edit_and_resubmit(author, reviewer, measure, propose):
     client = as_user(author)
     assert (
         client.patch(
-            url("change-request-detail", cr.pk), {"payload": {"progress": 65}}, format="json"
+            url("change-request-detail", cr.pk),
+            {"version": cr.version, "payload": {"progress": 65}},
+            format="json",
         ).status_code
         == 200
     )

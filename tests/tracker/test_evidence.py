@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -82,11 +83,11 @@ def test_refused_files_leave_nothing_behind(author, draft, name, content, tmp_pa
 
 
 def test_files_over_ten_megabytes_are_refused(author, draft):
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (evidence.MAX_EVIDENCE_BYTES))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (settings.EVIDENCE_MAX_BYTES))
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=big)
     assert "10 MB" in exc.value.message_dict["file"][0]
-    exact = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * (evidence.MAX_EVIDENCE_BYTES - 5))
+    exact = SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * (settings.EVIDENCE_MAX_BYTES - 5))
     evidence.evidence_attach(cr_id=draft.pk, by=author, uploaded_file=exact)
 
 

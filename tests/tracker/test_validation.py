@@ -40,7 +40,8 @@ def _propose(by, target, payload, **kwargs):
         ({"status": "finished"}, "status", "valid choice"),
         ({"organizations": []}, "organizations", "required"),
         ({"version": 7}, "version", "cannot be changed"),
-        ({"needs_review": "maybe"}, None, None),  # booleans accept any truthy value: no error
+        # JSON booleans only: a form would read any text as true (issue 11, defect 7).
+        ({"needs_review": "maybe"}, "needs_review", "wrong type"),
     ],
 )
 def test_measure_rules_name_the_field(author, measure, payload, field, text):

@@ -13,6 +13,7 @@ the mail server is talking, so a hung server (bounded by EMAIL_TIMEOUT) pins no 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,8 @@ from .models import Notification, NotificationStatus
 if TYPE_CHECKING:
     from tracker.organisations.models import User
     from tracker.workflow.models import ChangeRequest
+
+logger = logging.getLogger(__name__)
 
 # The pause after the n-th failed attempt. An outage of the mail server may last a weekend: the
 # schedule spans about three days before a message is given up as `failed` and shown in the admin,
@@ -83,13 +86,39 @@ def queue(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    if ids:
+    hand_to_workers_on_commit([n.pk for n in created])
+    return created
+
+
+def hand_to_workers_on_commit(ids: Iterable[int]) -> None:
+    """Once the transaction commits, ask a worker to deliver each message now.
+
+    Best effort, by design: the rows are already committed and pending, so a broker that is down
+    or refuses (kombu's OperationalError, a socket error, a timeout) costs only speed, never the
+    mail: beat's sweep (`due_ids`) queues every pending row once it is SWEEP_GRACE old. So the
+    failure is logged, the remaining messages are left to the sweep, and the caller, whose change
+    is committed, answers with success instead of a server error after the fact."""
+    ids = list(ids)
+    if not ids:
+        return
+
+    def dispatch() -> None:
         from tracker import tasks
 
-        for pk in ids:
-            tasks.deliver_notification.delay_on_commit(pk)
-    return created
+        for position, pk in enumerate(ids):
+            try:
+                tasks.deliver_notification.delay(pk)
+            except Exception:  # the broker's failure, whatever its kind: see above
+                logger.warning(
+                    "The Celery broker did not take notification %s; it and %s more stay "
+                    "pending for the outbox sweep.",
+                    pk,
+                    len(ids) - position - 1,
+                    exc_info=True,
+                )
+                return
+
+    transaction.on_commit(dispatch)
 
 
 def recipients_of(users: Iterable[User]) -> list[tuple[str, str, User | None]]:
@@ -207,8 +236,6 @@ def due_ids() -> list[int]:
 
 def resend(notification_ids: Iterable[int]) -> int:
     """Put failed messages back in the queue (an administrator's decision, from the admin)."""
-    from tracker import tasks
-
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update()
@@ -218,6 +245,5 @@ def resend(notification_ids: Iterable[int]) -> int:
         Notification.objects.filter(pk__in=ids).update(
             status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
         )
-        for pk in ids:
-            tasks.deliver_notification.delay_on_commit(pk)
+        hand_to_workers_on_commit(ids)
     return len(ids)

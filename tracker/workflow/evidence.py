@@ -6,6 +6,7 @@ import zipfile
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
     from tracker.organisations.models import User
 # Evidence --------------------------------------------------------------------------------------
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
 def _zip_has(head: bytes, upload: UploadedFile, member: str) -> bool:
@@ -54,9 +53,10 @@ def _check_evidence_file(upload: UploadedFile) -> str:
     size = upload.size or 0
     if size == 0:
         raise ValidationError({"file": _("The file is empty.")}, code="empty")
-    if size > MAX_EVIDENCE_BYTES:
+    if size > settings.EVIDENCE_MAX_BYTES:
+        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         raise ValidationError(
-            {"file": _("The file is larger than %(limit)s MB.") % {"limit": 10}}, code="too_big"
+            {"file": _("The file is larger than %(limit)s MB.") % {"limit": limit}}, code="too_big"
         )
     kind = EVIDENCE_TYPES.get(PurePath(upload.name or "").suffix.lower())
     if kind is None:
@@ -84,6 +84,14 @@ def evidence_attach(*, cr_id: int, by: User, uploaded_file: UploadedFile) -> Evi
     if not by.has_perm("tracker.attach_evidence", cr):
         raise PermissionDenied(
             _("Only the author may attach evidence to a draft or returned change.")
+        )
+    if cr.evidence.count() >= settings.EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            {
+                "file": _("A change request may carry at most %(limit)s files.")
+                % {"limit": settings.EVIDENCE_MAX_FILES}
+            },
+            code="too_many",
         )
     content_type = _check_evidence_file(uploaded_file)
     original = PurePath(uploaded_file.name).name[:255]

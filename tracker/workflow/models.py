@@ -94,6 +94,9 @@ class ChangeRequest(models.Model):
         related_name="+",
         editable=False,
     )
+    # The change request's own optimistic lock: every write through the services raises it, and an
+    # edit based on an older version is refused instead of silently overwriting the newer one.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -185,6 +188,13 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Private to the organisation and the coordinators unless the reviewer who approved the change
+    # published it with the approval: only then may anyone download it.
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Published by the reviewer with the approval: anyone may download it."),
+    )
 
     class Meta:
         verbose_name = _("evidence file")

@@ -145,7 +145,9 @@ def record_history(target: models.Model) -> list[dict[str, Any]]:
 
 
 def evidence_for_record(target: models.Model) -> QuerySet[Evidence]:
-    """The files behind a record: the evidence of its approved change requests."""
+    """The files behind a record: the evidence of its approved change requests. Not a public
+    list: a file is public only if the approving reviewer published it (`Evidence.public`); ask
+    `user.has_perm("tracker.view_evidence", evidence)` before showing or serving one."""
     return (
         Evidence.objects.filter(
             change_request__target_type=ContentType.objects.get_for_model(target),

@@ -10,6 +10,7 @@ loses its mail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,7 @@ from .models import (
     ChangeOperation,
     ChangeRequest,
     ChangeStatus,
+    Evidence,
     ReviewAction,
     ReviewEvent,
 )
@@ -57,7 +59,31 @@ class ChangeConflict(Exception):  # noqa: N818 -- a domain outcome, not a progra
         )
 
 
+class DraftChanged(Exception):  # noqa: N818 -- a domain outcome, not a programming error
+    """The change request was changed (edited, moved, rebased) after the version the editor
+    started from. Nothing was written: the editor reloads it and makes their edit again."""
+
+    def __init__(self, cr: ChangeRequest, *, expected: int):
+        self.change_request_id = cr.pk
+        self.expected_version = expected
+        self.version = cr.version
+        super().__init__(
+            _(
+                "Someone changed this change request while you were editing it (you started "
+                "from version %(expected)s, it is now at version %(version)s). Nothing was saved: "
+                "reload it, check the changes and make your edit again."
+            )
+            % {"expected": expected, "version": cr.version}
+        )
+
+
 # Helpers ---------------------------------------------------------------------------------------
+
+
+def _save(cr: ChangeRequest) -> None:
+    """Every write of a change request goes through here and raises its version."""
+    cr.version += 1
+    cr.save()
 
 
 def _lock(cr_id: int) -> ChangeRequest:
@@ -105,7 +131,7 @@ def _move(cr: ChangeRequest, action: Action, *, by: User, comment: str = "") -> 
         cr.decided_at, cr.decided_by = None, None
     elif cr.status in (ChangeStatus.APPROVED, ChangeStatus.RETURNED, ChangeStatus.REJECTED):
         cr.decided_at, cr.decided_by = now, by
-    cr.save()
+    _save(cr)
     _event(cr, ReviewAction(action.value), by=by, comment=comment, before=before)
 
 
@@ -132,6 +158,19 @@ def _comment_required(comment: str) -> str:
             {"comment": _("Say what has to change: a comment is required.")}, code="required"
         )
     return comment.strip()
+
+
+def _check_changes_something(normalised: Values, live_values: Values | None) -> None:
+    """An empty proposal, or one that repeats the live values, would be approved as a new version
+    with nothing in its history, and would conflict with every other open change on the record."""
+    if (isinstance(normalised, dict) and not normalised) or (
+        live_values is not None
+        and all(live_values.get(name) == value for name, value in normalised.items())
+    ):
+        raise ValidationError(
+            _("Nothing would change: propose at least one value that differs from the live one."),
+            code="empty",
+        )
 
 
 def _check_summary(summary: str) -> None:
@@ -169,7 +208,9 @@ def change_request_create(
         raise _deny(_("Your account belongs to no organisation, so it cannot propose changes."))
     _check_summary(summary)
     base_values = serialize(spec, live) if live is not None else {}
+    _check_changes_something(payload, None)  # empty: said before the form lists missing fields
     _form, normalised = validate(spec, instance=live, payload=payload)
+    _check_changes_something(normalised, base_values if live is not None else None)
     cr = ChangeRequest.objects.create(
         target_type=ContentType.objects.get_for_model(model),
         target_id=live.pk if live is not None else None,
@@ -194,23 +235,31 @@ def change_request_update_draft(
     payload: Values | None = None,
     summary: str | None = None,
     explanation: str | None = None,
+    expected_version: int | None = None,
 ) -> ChangeRequest:
-    """Replace a draft's (or returned change's) proposed values, summary or explanation."""
+    """Replace a draft's (or returned change's) proposed values, summary or explanation. With
+    `expected_version` (the version the editor saw; the page and the API always give it), an edit
+    of a change request changed meanwhile raises DraftChanged and writes nothing."""
     cr = _lock(cr_id)
     if not by.has_perm("tracker.edit_changerequest", cr):
         raise _deny(_("Only the author may change a draft or returned change request."))
+    if expected_version is not None and expected_version != cr.version:
+        raise DraftChanged(cr, expected=expected_version)
     spec = _spec(cr)
     if payload is not None:
         live = _live(spec, cr)
         if not by.has_perm("tracker.propose_change", Proposal(spec.model, live, payload)):
             raise _deny(_("You may not propose changes to this record."))
+        # Before validating: the form writes the proposed values onto the instance it checks.
+        live_values = serialize(spec, live) if live is not None else None
         _form, cr.payload = validate(spec, instance=live, payload=payload)
+        _check_changes_something(cr.payload, live_values)
     if summary is not None:
         _check_summary(summary)
         cr.summary = summary
     if explanation is not None:
         cr.explanation = explanation
-    cr.save()
+    _save(cr)
     _event(cr, ReviewAction.EDIT, by=by, before=cr.status)
     return cr
 
@@ -251,7 +300,7 @@ def change_request_rebase(*, cr_id: int, by: User) -> ChangeRequest:
     live_values = serialize(spec, live)
     changed = _changed_fields(spec, cr.base_values, live_values)
     cr.base_version, cr.base_values = live.version, live_values
-    cr.save()
+    _save(cr)
     _event(
         cr,
         ReviewAction.REBASE,
@@ -282,12 +331,18 @@ def change_request_revert(*, cr_id: int, by: User, summary: str = "") -> ChangeR
 
 
 @transaction.atomic
-def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> ChangeRequest:
-    """Apply the change to the live record, or raise ChangeConflict and write nothing."""
+def change_request_approve(
+    *, cr_id: int, by: User, comment: str = "", public_evidence: Iterable[int] = ()
+) -> ChangeRequest:
+    """Apply the change to the live record, or raise ChangeConflict and write nothing.
+
+    Evidence stays private to the organisation and the coordinators; the files named in
+    `public_evidence` (ids of this change request's evidence) are published with the approval."""
     cr = _lock(cr_id)
     if not by.has_perm("tracker.review_changerequest", cr):
         raise _deny(_("You may not decide this change request (nobody approves their own)."))
     next_status(cr.status, Action.APPROVE)
+    published = _evidence_to_publish(cr, public_evidence)
     spec = _spec(cr)
     # Lock order is always change request, then record, then (for legal acts) measures.
     live = _live(spec, cr, lock=True)
@@ -312,9 +367,24 @@ def change_request_approve(*, cr_id: int, by: User, comment: str = "") -> Change
         cr.target_id = obj.pk
     if spec.after_apply and old_values:
         spec.after_apply(obj, old_values=old_values, cr=cr, by=by)
+    if published:
+        Evidence.objects.filter(pk__in=published).update(public=True)
     _move(cr, Action.APPROVE, by=by, comment=comment)
     notify.queue_decided(cr, comment=comment)
     return cr
+
+
+def _evidence_to_publish(cr: ChangeRequest, ids: Iterable[int]) -> list[int]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    own = set(cr.evidence.filter(pk__in=wanted).values_list("pk", flat=True))
+    if own != wanted:
+        raise ValidationError(
+            {"public_evidence": _("Only files attached to this change request can be published.")},
+            code="not_attached",
+        )
+    return sorted(own)
 
 
 def _decide_with_comment(*, cr_id: int, by: User, comment: str, action: Action) -> ChangeRequest:

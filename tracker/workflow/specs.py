@@ -138,7 +138,8 @@ def _json_shape_fits(model_field: models.Field, value: Any) -> bool:
     if model_field.is_relation:
         return isinstance(value, int | str) and not isinstance(value, bool)
     if isinstance(model_field, models.BooleanField):
-        return isinstance(value, bool | str)
+        # JSON's true and false only: a form would read any other text ("maybe") as true.
+        return isinstance(value, bool)
     if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
         return isinstance(value, int | float | str) and not isinstance(value, bool)
     if isinstance(model_field, models.JSONField):

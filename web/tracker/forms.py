@@ -34,6 +34,9 @@ def proposal_form_class(model: type[models.Model]) -> type[forms.ModelForm]:
             widget=forms.Textarea(attrs={"rows": 4}),
             help_text=_("Why the values change and where they come from."),
         )
+        # The version of the change request the editor started from (edits only): a save over
+        # a newer version is refused rather than overwriting it.
+        version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -86,6 +89,20 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning or rejecting a change."),
     )
+    public_evidence = forms.TypedMultipleChoiceField(
+        label=_("Publish these files with the approval"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Evidence is private to the organisation and the reviewers. A file ticked here can "
+            "be downloaded by anyone once the change is approved."
+        ),
+    )
+
+    def __init__(self, *args: Any, evidence: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["public_evidence"].choices = [(e.pk, e.original_name) for e in evidence]
 
 
 class EvidenceForm(forms.Form):

@@ -192,9 +192,9 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(evidence_with_change_request(), pk=pk)
-    # Evidence of an approved change is part of the public record; anything else is a draft's.
-    if evidence.change_request.status != ChangeStatus.APPROVED:
-        _require_staff(request, evidence.change_request)
+    # Private to the organisation and the coordinators, unless published with the approval.
+    if not request.user.has_perm("tracker.view_evidence", evidence):
+        raise PermissionDenied
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -285,11 +285,12 @@ class ProposalView:
         form = self.get_form()
         if self.request.method != "POST":
             return self.render(form)
+        self.status = 400
         if form.is_valid():
             cr = self.save(form)
             if cr is not None:
                 return redirect("tracker:change-request-detail", pk=cr.pk)
-        return self.render(form, status=400)
+        return self.render(form, status=self.status)
 
     def get_initial(self) -> dict[str, Any]:
         live = serialize(self.spec, self.target) if self.target is not None else {}
@@ -300,6 +301,7 @@ class ProposalView:
             **self.cr.payload,
             "summary": self.cr.summary,
             "explanation": self.cr.explanation,
+            "version": self.cr.version,
         }
 
     def get_form(self) -> forms.ModelForm:
@@ -311,6 +313,7 @@ class ProposalView:
         form = form_class(self.request.POST or None, initial=self.get_initial(), instance=instance)
         for name in self.hidden:
             form.fields[name].widget = form.fields[name].hidden_widget()
+        form.fields["version"].required = self.cr is not None
         return form
 
     def save(self, form: forms.ModelForm) -> ChangeRequest | None:
@@ -338,7 +341,12 @@ class ProposalView:
                 payload=payload,
                 summary=summary,
                 explanation=explanation,
+                expected_version=form.cleaned_data["version"],
             )
+        except services.DraftChanged as exc:
+            form.add_error(None, str(exc))
+            self.status = 409
+            return None
         except ValidationError as exc:
             add_service_errors(form, exc)
             return None
@@ -410,6 +418,7 @@ def _change_request_page(
     # The buttons are exactly what the rules and the transition table allow this person now.
     allowed = available_actions(user=request.user, cr=cr)
     actions = {name: name in allowed for name in AVAILABLE_ACTIONS}
+    evidence_files = list(change_request_evidence(cr))
     return render(
         request,
         "tracker/change_request_detail.html",
@@ -420,10 +429,10 @@ def _change_request_page(
             "diff": diff,
             "meanwhile": [row for row in diff if row["changed_meanwhile"]],
             "events": change_request_events(cr),
-            "evidence": change_request_evidence(cr),
+            "evidence": evidence_files,
             "actions": actions,
             "any_action": bool(allowed),
-            "comment_form": comment_form or CommentForm(),
+            "comment_form": comment_form or CommentForm(evidence=evidence_files),
             "evidence_form": evidence_form or EvidenceForm(),
             "errors": errors or [],
             "conflict": conflict,
@@ -443,22 +452,23 @@ def change_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_request_page(request, cr)
 
 
+# Each takes the change request, the actor and the comment form's cleaned data.
 ACTIONS = {
-    "submit": lambda cr, by, comment: services.change_request_submit(cr_id=cr.pk, by=by),
-    "withdraw": lambda cr, by, comment: services.change_request_withdraw(
-        cr_id=cr.pk, by=by, comment=comment
+    "submit": lambda cr, by, data: services.change_request_submit(cr_id=cr.pk, by=by),
+    "withdraw": lambda cr, by, data: services.change_request_withdraw(
+        cr_id=cr.pk, by=by, comment=data["comment"]
     ),
-    "rebase": lambda cr, by, comment: services.change_request_rebase(cr_id=cr.pk, by=by),
-    "approve": lambda cr, by, comment: services.change_request_approve(
-        cr_id=cr.pk, by=by, comment=comment
+    "rebase": lambda cr, by, data: services.change_request_rebase(cr_id=cr.pk, by=by),
+    "approve": lambda cr, by, data: services.change_request_approve(
+        cr_id=cr.pk, by=by, comment=data["comment"], public_evidence=data["public_evidence"]
     ),
-    "return": lambda cr, by, comment: services.change_request_return(
-        cr_id=cr.pk, by=by, comment=comment
+    "return": lambda cr, by, data: services.change_request_return(
+        cr_id=cr.pk, by=by, comment=data["comment"]
     ),
-    "reject": lambda cr, by, comment: services.change_request_reject(
-        cr_id=cr.pk, by=by, comment=comment
+    "reject": lambda cr, by, data: services.change_request_reject(
+        cr_id=cr.pk, by=by, comment=data["comment"]
     ),
-    "revert": lambda cr, by, comment: services.change_request_revert(cr_id=cr.pk, by=by),
+    "revert": lambda cr, by, data: services.change_request_revert(cr_id=cr.pk, by=by),
 }
 
 
@@ -481,10 +491,12 @@ def change_request_action(request: HttpRequest, pk: int, action: str) -> HttpRes
         raise Http404
     cr = _get_change_request(pk)
     _require_staff(request, cr)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    form = CommentForm(request.POST, evidence=change_request_evidence(cr))
+    if not form.is_valid():
+        # Only a forged form gets here (a file that is not this change request's).
+        return _change_request_page(request, cr, comment_form=form, status=400)
     try:
-        result = ACTIONS[action](cr, request.user, comment)
+        result = ACTIONS[action](cr, request.user, form.cleaned_data)
     except services.ChangeConflict as exc:
         cr.refresh_from_db()
         return _change_request_page(request, cr, conflict=exc, status=409)
