@@ -1,13 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI from the vendored drf-spectacular-sidecar assets and our own start-up script
+    # (templates/drf_spectacular/swagger_ui.html): nothing from a CDN, no inline script.
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", include("web.health_urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -15,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("indicators/", include("web.indicators.urls")),
     path("reports/", include("reports.urls")),
+    path("exports/", include("exports.urls")),
     path("", include("web.tracker.urls")),
     prefix_default_language=True,
 )
