@@ -1,4 +1,4 @@
-"""Downloads of the API's lists: `GET /api/v1/<list>/export.csv` and `…/export.xlsx`, narrowed by
+"""Downloads of the API's lists: `GET /api/v1/<list>/export/csv/` and `…/export/xlsx/`, narrowed by
 the list's own query filters, in the request's language (Accept-Language), through the same
 tables and writers as the pages' download links (exports/)."""
 
@@ -62,7 +62,7 @@ class ExportMixin:
     @action(
         detail=False,
         methods=["get"],
-        url_path=r"export\.csv",
+        url_path="export/csv",
         url_name="export-csv",
         pagination_class=None,
         renderer_classes=[JSONRenderer, CSVRenderer],
@@ -74,7 +74,7 @@ class ExportMixin:
     @action(
         detail=False,
         methods=["get"],
-        url_path=r"export\.xlsx",
+        url_path="export/xlsx",
         url_name="export-xlsx",
         pagination_class=None,
         renderer_classes=[JSONRenderer, XLSXRenderer],
@@ -100,7 +100,7 @@ class TidyExportMixin:
     @action(
         detail=False,
         methods=["get"],
-        url_path=r"tidy\.csv",
+        url_path="export/tidy-csv",
         url_name="tidy-csv",
         pagination_class=None,
         renderer_classes=[JSONRenderer, CSVRenderer],

@@ -10,8 +10,6 @@ further condition on who may create one (a two-factor-verified session, for inst
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,8 +17,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
-if TYPE_CHECKING:
-    from .models import User
+from .models import User
 
 
 def tokens_of(user: User) -> QuerySet[AuthToken]:
@@ -35,7 +32,7 @@ def token_create(*, user: User) -> tuple[AuthToken, str]:
     if not (user.is_authenticated and user.is_active):
         raise PermissionDenied
     # Locked, so two requests at once cannot both pass the limit.
-    type(user).objects.select_for_update().get(pk=user.pk)
+    User.objects.select_for_update().get(pk=user.pk)
     limit = knox_settings.TOKEN_LIMIT_PER_USER
     if limit is not None and tokens_of(user).count() >= limit:
         raise ValidationError(
