@@ -100,7 +100,12 @@ def main() -> None:
     # Last: it multiplies the data the pages above were timed on.
     from scripts import bench_reports
 
-    lines += ["", *bench_reports.run(int(os.environ.get("REPORTS_BENCH_FACTOR", "100")))]
+    factor = int(os.environ.get("REPORTS_BENCH_FACTOR", "100"))
+    lines += ["", *bench_reports.run(factor)]
+    # On the data the reports multiplied: every measure and observation as CSV and XLSX.
+    from scripts import bench_exports
+
+    lines += ["", *bench_exports.run(factor)]
     out = settings.BASE_DIR / "docs" / "BENCHMARKS.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(Path(out).read_text(encoding="utf-8"))
