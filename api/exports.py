@@ -36,10 +36,19 @@ class XLSXRenderer(_FileRenderer):
     format = "xlsx"
 
 
-def _file_schema(kind: str, media_type: str) -> Any:
+# A CSV download's action: GET only, every row (no pagination), JSON for an error's body.
+_FILE_ACTION = {
+    "methods": ["get"],
+    "pagination_class": None,
+    "renderer_classes": [JSONRenderer, CSVRenderer],
+}
+
+
+def _file_schema(kind: str, media_type: str, summary: str = "", description: str = "") -> Any:
     return extend_schema(
-        summary=f"Download the list as {kind}",
-        description="The rows the list's filters select, all of them (no pagination), "
+        summary=summary or f"Download the list as {kind}",
+        description=description
+        or "The rows the list's filters select, all of them (no pagination), "
         "headers and labels in the request's language (Accept-Language).",
         filters=True,
         responses={
@@ -50,7 +59,7 @@ def _file_schema(kind: str, media_type: str) -> Any:
 
 
 class ExportMixin:
-    """Adds export.csv and export.xlsx to a list viewset whose rows `export_table` describes."""
+    """Adds export/csv/ and export/xlsx/ to a list viewset whose rows `export_table` describes."""
 
     export_table: tables.Table
 
@@ -59,23 +68,16 @@ class ExportMixin:
         return writers.table_response(self.export_table, queryset, fmt)
 
     @_file_schema("CSV", "text/csv")
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="export/csv",
-        url_name="export-csv",
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, CSVRenderer],
-    )
+    @action(detail=False, url_path="export/csv", url_name="export-csv", **_FILE_ACTION)
     def export_csv(self, request: Request) -> Any:
         return self._export("csv")
 
     @_file_schema("XLSX", writers.XLSX_TYPE)
     @action(
         detail=False,
-        methods=["get"],
         url_path="export/xlsx",
         url_name="export-xlsx",
+        methods=["get"],
         pagination_class=None,
         renderer_classes=[JSONRenderer, XLSXRenderer],
     )
@@ -86,25 +88,15 @@ class ExportMixin:
 class TidyExportMixin:
     """Observations in the tidy shape: one row per value, one column per dimension."""
 
-    @extend_schema(
+    @_file_schema(
+        "CSV",
+        "text/csv",
         summary="Download the observations as a tidy CSV (one row per value)",
         description="Indicator key and name, period start and end, one column per dimension "
         "(the value's code), value, unit and source (¶ or annex row): the shape indicator "
         "platforms such as Open SDG read.",
-        filters=True,
-        responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV"),
-            (400, "application/json"): OpenApiResponse(description="A filter's value is invalid."),
-        },
     )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="export/tidy-csv",
-        url_name="tidy-csv",
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, CSVRenderer],
-    )
+    @action(detail=False, url_path="export/tidy-csv", url_name="tidy-csv", **_FILE_ACTION)
     def tidy_csv(self, request: Request) -> Any:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         headers, rows = tables.tidy_observation_rows(queryset)

@@ -14,20 +14,16 @@ from tracker.organisations.models import Organization
 
 
 def _organization(field_name: str) -> df.ModelChoiceFilter:
-    return df.ModelChoiceFilter(
-        label=_("Responsible organisation"),
-        field_name=field_name,
-        to_field_name="code",
-        queryset=Organization.objects.all(),
-    )
+    return _by_key(_("Responsible organisation"), field_name, "code", Organization)
 
 
 def _indicator(field_name: str) -> df.ModelChoiceFilter:
+    return _by_key(_("Indicator"), field_name, "key", Indicator)
+
+
+def _by_key(label: str, field_name: str, key: str, model: type) -> df.ModelChoiceFilter:
     return df.ModelChoiceFilter(
-        label=_("Indicator"),
-        field_name=field_name,
-        to_field_name="key",
-        queryset=Indicator.objects.all(),
+        label=label, field_name=field_name, to_field_name=key, queryset=model.objects.all()
     )
 
 
@@ -40,6 +36,8 @@ class IndicatorExportFilter(df.FilterSet):
 
 
 class TargetExportFilter(df.FilterSet):
+    """An indicator's data: its targets, and (the subclass) its observations."""
+
     indicator = _indicator("indicator")
     organization = _organization("indicator__organization")
 
@@ -48,19 +46,13 @@ class TargetExportFilter(df.FilterSet):
         fields = ["indicator", "organization"]
 
 
-class ObservationExportFilter(df.FilterSet):
-    indicator = _indicator("indicator")
-    organization = _organization("indicator__organization")
-
-    class Meta:
+class ObservationExportFilter(TargetExportFilter):
+    class Meta(TargetExportFilter.Meta):
         model = Observation
-        fields = ["indicator", "organization"]
 
 
 class CitationExportFilter(df.FilterSet):
-    act = df.ModelChoiceFilter(
-        label=_("Legal act"), field_name="act", to_field_name="key", queryset=LegalAct.objects.all()
-    )
+    act = _by_key(_("Legal act"), "act", "key", LegalAct)
 
     class Meta:
         model = Citation

@@ -29,6 +29,7 @@ from .tables import Table
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BOLD = Font(bold=True)
 _SHEET_TITLE_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
@@ -75,13 +76,15 @@ def csv_response(
     return response
 
 
-def _xlsx_cell(ws: Any, value: Any) -> Any:
+def _xlsx_cell(ws: Any, value: Any, *, font: Font | None = None) -> Any:
     if isinstance(value, dt.datetime):
         # Excel has no time zones: the local time, as the pages show it.
         value = timezone.localtime(value).replace(tzinfo=None)
     elif value is not None and not isinstance(value, (int, Decimal, dt.date, str)):
         value = str(value)  # translated labels
     cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula
     return cell
@@ -90,17 +93,10 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 def _write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable) -> int:
     ws = wb.create_sheet(title.translate(_SHEET_TITLE_BAD)[:31])
     ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
+    ws.append([_xlsx_cell(ws, text, font=_BOLD) for text in headers])
     count = 0
-    for row in rows:
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is used below
         ws.append([_xlsx_cell(ws, value) for value in row])
-        count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
     return count
 

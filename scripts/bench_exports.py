@@ -115,16 +115,7 @@ def write_section(lines: list[str]) -> None:
 
 
 def main() -> None:
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    from ingest.loading import load_crpd
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    load_crpd(Path(settings.BASE_DIR) / "fixtures")
+    bench_reports.load_fresh()
     factor = int(os.environ.get("REPORTS_BENCH_FACTOR", "100"))
     start = time.perf_counter()
     bench_reports.multiply(factor)
