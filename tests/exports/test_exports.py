@@ -269,3 +269,21 @@ def test_tidy_export_queries_are_bounded(client, size, django_assert_max_num_que
     with django_assert_max_num_queries(3):  # the dimension columns, the rows, their values
         rows = _csv(client.get("/en/exports/observations/tidy.csv"))
     assert len(rows) == size + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [(n, fmt) for n in tables.BASE_QUERYSETS for fmt in ("csv", "xlsx")],
+)
+def test_every_list_downloads_from_its_page(client, name, fmt):
+    target = f.TargetFactory()
+    f.ObservationFactory(indicator=target.indicator)
+    f.CitationFactory()
+    f.MeasureFactory()
+    response = client.get(_url(name, fmt, "kk"))
+    assert response.status_code == 200
+    if fmt == "csv":
+        assert len(_csv(response)) == 2  # the header and the one row
+    else:
+        sheet = _xlsx(response).worksheets[0]
+        assert sheet.max_row == 2
