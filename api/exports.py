@@ -58,8 +58,11 @@ def _file_schema(kind: str, media_type: str, summary: str = "", description: str
     )
 
 
+# Not docstrings: drf-spectacular would take a mixin's docstring for its viewset's description.
+
+
 class ExportMixin:
-    """Adds export/csv/ and export/xlsx/ to a list viewset whose rows `export_table` describes."""
+    # Adds export/csv/ and export/xlsx/ to a list viewset whose rows `export_table` describes.
 
     export_table: tables.Table
 
@@ -86,7 +89,7 @@ class ExportMixin:
 
 
 class TidyExportMixin:
-    """Observations in the tidy shape: one row per value, one column per dimension."""
+    # Observations in the tidy shape: one row per value, one column per dimension.
 
     @_file_schema(
         "CSV",
