@@ -14,8 +14,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import DimensionValue, Indicator, Observation
 from indicators.selectors import indicator_list, observation_list, target_list
@@ -55,7 +54,7 @@ def _names(items: Iterable[Any], attr: str) -> str:
     return ", ".join(str(getattr(item, attr)) for item in items)
 
 
-def _yes_no(value: bool) -> str:
+def _yes_no(value: bool) -> Promise:
     return _("Yes") if value else _("No")
 
 
@@ -77,41 +76,41 @@ def _source(obj: Any) -> str:
 
 MEASURES = Table(
     name="measures",
-    title=_l("Measures"),
+    title=_("Measures"),
     columns=(
-        Column(_l("Key"), lambda m: m.key),
-        Column(_l("Title"), _localized("title")),
-        Column(_l("CRPD articles"), lambda m: _names(m.articles.all(), "number")),
-        Column(_l("Status"), _display("status")),
-        Column(_l("Kind"), _display("kind")),
-        Column(_l("Progress, %"), lambda m: m.progress),
-        Column(_l("Start date"), lambda m: m.start_date),
-        Column(_l("Due date"), lambda m: m.due_date),
-        Column(_l("Completed date"), lambda m: m.completed_date),
-        Column(_l("Responsible organisations"), lambda m: _names(m.organizations.all(), "code")),
-        Column(_l("Needs review"), lambda m: _yes_no(m.needs_review)),
-        Column(_l("Legal basis"), lambda m: _names(m.legal_basis.all(), "key")),
+        Column(_("Key"), lambda m: m.key),
+        Column(_("Title"), _localized("title")),
+        Column(_("CRPD articles"), lambda m: _names(m.articles.all(), "number")),
+        Column(_("Status"), _display("status")),
+        Column(_("Kind"), _display("kind")),
+        Column(_("Progress, %"), lambda m: m.progress),
+        Column(_("Start date"), lambda m: m.start_date),
+        Column(_("Due date"), lambda m: m.due_date),
+        Column(_("Completed date"), lambda m: m.completed_date),
+        Column(_("Responsible organisations"), lambda m: _names(m.organizations.all(), "code")),
+        Column(_("Needs review"), lambda m: _yes_no(m.needs_review)),
+        Column(_("Legal basis"), lambda m: _names(m.legal_basis.all(), "key")),
         Column(
-            _l("Source paragraphs"),
+            _("Source paragraphs"),
             lambda m: ", ".join(f"¶{p.number}" for p in m.source_paragraphs.all()),
         ),
-        Column(_l("Source annex row"), lambda m: m.source_annex),
+        Column(_("Source annex row"), lambda m: m.source_annex),
     ),
 )
 
 LEGAL_ACTS = Table(
     name="legal-acts",
-    title=_l("Legal acts"),
+    title=_("Legal acts"),
     columns=(
-        Column(_l("Key"), lambda a: a.key),
-        Column(_l("Title"), _localized("title")),
-        Column(_l("Type"), _display("act_type")),
-        Column(_l("Number"), lambda a: a.number),
-        Column(_l("Adopted"), lambda a: a.adopted),
-        Column(_l("Issuer"), lambda a: a.issuer),
-        Column(_l("Status"), _display("status")),
-        Column(_l("Citations"), lambda a: a.export_citation_count),
-        Column(_l("Source annex row"), lambda a: a.source_annex),
+        Column(_("Key"), lambda a: a.key),
+        Column(_("Title"), _localized("title")),
+        Column(_("Type"), _display("act_type")),
+        Column(_("Number"), lambda a: a.number),
+        Column(_("Adopted"), lambda a: a.adopted),
+        Column(_("Issuer"), lambda a: a.issuer),
+        Column(_("Status"), _display("status")),
+        Column(_("Citations"), lambda a: a.export_citation_count),
+        Column(_("Source annex row"), lambda a: a.source_annex),
     ),
     # The API's list prefetches aliases and paragraphs the table does not name.
     prepare=lambda qs: qs.prefetch_related(None).annotate(export_citation_count=Count("citations")),
@@ -119,81 +118,81 @@ LEGAL_ACTS = Table(
 
 CITATIONS = Table(
     name="citations",
-    title=_l("Citations"),
+    title=_("Citations"),
     columns=(
-        Column(_l("Key"), lambda c: c.key),
-        Column(_l("Legal act"), lambda c: c.act.key),
-        Column(_l("Article of the act"), lambda c: c.article_ref),
-        Column(_l("Clause"), lambda c: c.clause_ref),
-        Column(_l("Subclause"), lambda c: c.subclause_ref),
-        Column(_l("Citation as it reads"), lambda c: c.text_kk),
-        Column(_l("Report paragraph"), lambda c: c.paragraph.number if c.paragraph else None),
-        Column(_l("CRPD article"), lambda c: c.crpd_article.number if c.crpd_article else None),
+        Column(_("Key"), lambda c: c.key),
+        Column(_("Legal act"), lambda c: c.act.key),
+        Column(_("Article of the act"), lambda c: c.article_ref),
+        Column(_("Clause"), lambda c: c.clause_ref),
+        Column(_("Subclause"), lambda c: c.subclause_ref),
+        Column(_("Citation as it reads"), lambda c: c.text_kk),
+        Column(_("Report paragraph"), lambda c: c.paragraph.number if c.paragraph else None),
+        Column(_("CRPD article"), lambda c: c.crpd_article.number if c.crpd_article else None),
     ),
 )
 
 INDICATORS = Table(
     name="indicators",
-    title=_l("Indicators"),
+    title=_("Indicators"),
     columns=(
-        Column(_l("Key"), lambda i: i.key),
-        Column(_l("Name"), _localized("name")),
-        Column(_l("Unit"), _display("unit")),
-        Column(_l("Direction"), _display("direction")),
-        Column(_l("Programme"), lambda i: getattr(i.programme, "key", "")),
-        Column(_l("Responsible organisation"), lambda i: getattr(i.organization, "code", "")),
-        Column(_l("First year"), lambda i: i.year_from),
-        Column(_l("Last year"), lambda i: i.year_to),
-        Column(_l("CRPD articles"), lambda i: _names(i.articles.all(), "number")),
-        Column(_l("Dimensions"), lambda i: _names(i.dimensions.all(), "code")),
-        Column(_l("Source annex row"), lambda i: i.source_annex),
+        Column(_("Key"), lambda i: i.key),
+        Column(_("Name"), _localized("name")),
+        Column(_("Unit"), _display("unit")),
+        Column(_("Direction"), _display("direction")),
+        Column(_("Programme"), lambda i: getattr(i.programme, "key", "")),
+        Column(_("Responsible organisation"), lambda i: getattr(i.organization, "code", "")),
+        Column(_("First year"), lambda i: i.year_from),
+        Column(_("Last year"), lambda i: i.year_to),
+        Column(_("CRPD articles"), lambda i: _names(i.articles.all(), "number")),
+        Column(_("Dimensions"), lambda i: _names(i.dimensions.all(), "code")),
+        Column(_("Source annex row"), lambda i: i.source_annex),
     ),
 )
 
 TARGETS = Table(
     name="targets",
-    title=_l("Targets"),
+    title=_("Targets"),
     columns=(
-        Column(_l("Indicator"), lambda t: t.indicator.key),
-        Column(_l("Year"), lambda t: t.year),
-        Column(_l("Value"), lambda t: t.value),
-        Column(_l("Qualitative target"), lambda t: t.text_kk),
-        Column(_l("Year placement"), _display("placement")),
-        Column(_l("Source annex row"), lambda t: t.source_annex),
+        Column(_("Indicator"), lambda t: t.indicator.key),
+        Column(_("Year"), lambda t: t.year),
+        Column(_("Value"), lambda t: t.value),
+        Column(_("Qualitative target"), lambda t: t.text_kk),
+        Column(_("Year placement"), _display("placement")),
+        Column(_("Source annex row"), lambda t: t.source_annex),
     ),
 )
 
 OBSERVATIONS = Table(
     name="observations",
-    title=_l("Observations"),
+    title=_("Observations"),
     columns=(
-        Column(_l("Indicator"), lambda o: o.indicator.key),
-        Column(_l("Period start"), lambda o: o.period_start),
-        Column(_l("Period end"), lambda o: o.period_end),
-        Column(_l("Dimensions"), lambda o: o.dims_key),
-        Column(_l("Value"), lambda o: o.value),
-        Column(_l("Unit"), lambda o: o.indicator.get_unit_display()),
-        Column(_l("As printed"), lambda o: o.text_kk),
-        Column(_l("Source"), _source),
+        Column(_("Indicator"), lambda o: o.indicator.key),
+        Column(_("Period start"), lambda o: o.period_start),
+        Column(_("Period end"), lambda o: o.period_end),
+        Column(_("Dimensions"), lambda o: o.dims_key),
+        Column(_("Value"), lambda o: o.value),
+        Column(_("Unit"), lambda o: o.indicator.get_unit_display()),
+        Column(_("As printed"), lambda o: o.text_kk),
+        Column(_("Source"), _source),
     ),
 )
 
 CHANGE_REQUESTS = Table(
     name="change-requests",
-    title=_l("Change requests"),
+    title=_("Change requests"),
     columns=(
-        Column(_l("Number"), lambda cr: cr.pk),
-        Column(_l("Record type"), lambda cr: str(cr.target_type.model_class()._meta.verbose_name)),
-        Column(_l("Record id"), lambda cr: cr.target_id),
-        Column(_l("Operation"), _display("operation")),
-        Column(_l("Summary"), lambda cr: cr.summary),
-        Column(_l("Status"), _display("status")),
-        Column(_l("Author"), lambda cr: cr.author.get_username()),
-        Column(_l("Organisation"), lambda cr: cr.organization.code),
-        Column(_l("Created"), lambda cr: cr.created_at),
-        Column(_l("Submitted"), lambda cr: cr.submitted_at),
-        Column(_l("Decided"), lambda cr: cr.decided_at),
-        Column(_l("Decided by"), lambda cr: cr.decided_by.get_username() if cr.decided_by else ""),
+        Column(_("Number"), lambda cr: cr.pk),
+        Column(_("Record type"), lambda cr: str(cr.target_type.model_class()._meta.verbose_name)),
+        Column(_("Record id"), lambda cr: cr.target_id),
+        Column(_("Operation"), _display("operation")),
+        Column(_("Summary"), lambda cr: cr.summary),
+        Column(_("Status"), _display("status")),
+        Column(_("Author"), lambda cr: cr.author.get_username()),
+        Column(_("Organisation"), lambda cr: cr.organization.code),
+        Column(_("Created"), lambda cr: cr.created_at),
+        Column(_("Submitted"), lambda cr: cr.submitted_at),
+        Column(_("Decided"), lambda cr: cr.decided_at),
+        Column(_("Decided by"), lambda cr: cr.decided_by.get_username() if cr.decided_by else ""),
     ),
     # The API's list prefetches every target by natural key; the export names only its id.
     prepare=lambda qs: qs.prefetch_related(None).select_related(

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from exports import tables
@@ -287,3 +288,14 @@ def test_every_list_downloads_from_its_page(client, name, fmt):
     else:
         sheet = _xlsx(response).worksheets[0]
         assert sheet.max_row == 2
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_header_and_sheet_title_is_translated(language):
+    every = [*tables.TABLES.values(), tables.CHANGE_REQUESTS]
+    texts = [c.header for t in every for c in t.columns] + [t.title for t in every]
+    with translation.override("en"):
+        english = [str(text) for text in texts]
+    with translation.override(language):
+        translated = [str(text) for text in texts]
+    assert [e for e, t in zip(english, translated, strict=True) if e == t] == []
