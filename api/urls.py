@@ -1,14 +1,33 @@
 """The API, versioned: /api/v1/. Breaking changes get a /api/v2/ beside it, never an edit here."""
 
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import routers
 
 from api.indicators import views as indicator_views
 from api.tracker import views
 
 app_name = "api"
 
-router = SimpleRouter()
+
+@extend_schema(
+    summary="The API's endpoints",
+    description="Every list of API v1 by name, with its absolute URL.",
+    responses={200: OpenApiTypes.OBJECT},
+)
+class APIRootView(routers.APIRootView):
+    """The endpoints of API v1; the interactive documentation is at /api/docs/."""
+
+
+class Router(routers.DefaultRouter):
+    """The lists, and at /api/v1/ the root that names them; no `.json` suffix routes."""
+
+    include_format_suffixes = False
+    APIRootView = APIRootView
+
+
+router = Router()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("paragraphs", views.ParagraphViewSet, basename="paragraph")
 router.register("organizations", views.OrganizationViewSet, basename="organization")

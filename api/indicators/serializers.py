@@ -14,7 +14,7 @@ from .keys import observation_ref
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
-    approving_act = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    approving_act = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Programme
@@ -38,9 +38,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    programme = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    programme = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     articles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     dimensions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     source_paragraphs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
@@ -95,7 +95,7 @@ class ObservationSerializer(serializers.ModelSerializer):
     dimensions = serializers.SerializerMethodField(
         help_text='Dimension code → value code, e.g. {"region": "akmola"}.'
     )
-    paragraph = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    paragraph = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
 
     class Meta:
         model = Observation

@@ -3,7 +3,9 @@ indicators/selectors.py."""
 
 from __future__ import annotations
 
+from api.exports import ExportMixin, TidyExportMixin
 from api.tracker.views import KEY_PATTERN, PublicListViewSet, PublicViewSet
+from exports import tables
 from indicators.selectors import (
     dimension_list,
     indicator_list,
@@ -23,7 +25,8 @@ class ProgrammeViewSet(PublicViewSet):
     lookup_value_regex = KEY_PATTERN
 
 
-class IndicatorViewSet(PublicViewSet):
+class IndicatorViewSet(ExportMixin, PublicViewSet):
+    export_table = tables.INDICATORS
     queryset = indicator_list(with_links=True)
     serializer_class = s.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
@@ -31,13 +34,15 @@ class IndicatorViewSet(PublicViewSet):
     lookup_value_regex = KEY_PATTERN
 
 
-class TargetViewSet(PublicListViewSet):
+class TargetViewSet(ExportMixin, PublicListViewSet):
+    export_table = tables.TARGETS
     queryset = target_list()
     serializer_class = s.TargetSerializer
     filterset_class = filters.TargetFilter
 
 
-class ObservationViewSet(PublicListViewSet):
+class ObservationViewSet(ExportMixin, TidyExportMixin, PublicListViewSet):
+    export_table = tables.OBSERVATIONS
     queryset = observation_list()
     serializer_class = s.ObservationSerializer
     filterset_class = filters.ObservationFilter

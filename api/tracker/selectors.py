@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from api.keys import KeyEncoder, codec_for
-from tracker.models import ChangeRequest, ChangeStatus, Organization
+from tracker.models import ChangeRequest, Organization
 from tracker.workflow.selectors import (
     available_actions,
     change_request_diff,
@@ -17,6 +17,7 @@ from tracker.workflow.selectors import (
     change_request_evidence,
     record_history,
 )
+from tracker.workflow.selectors import change_requests_visible_to as visible_change_requests
 from tracker.workflow.specs import editable_models, spec_for
 
 if TYPE_CHECKING:
@@ -26,24 +27,10 @@ if TYPE_CHECKING:
 
 
 def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
-    """Drafts are their organisation's business; coordinators also see the submitted queue and
-    what they decided. The public never sees change requests."""
-    visible = Q(author=user)
-    # A member of the organisation with no role sees none of its change requests (the rule,
-    # tracker.view_changerequest, asks for a role too): work_on_changes is having one.
-    if user.organization_id is not None and user.has_perm("tracker.work_on_changes"):
-        visible |= Q(organization_id=user.organization_id)
-    # Asked without an object, the review permission says whether this person reviews at all.
-    if user.has_perm("tracker.review_changerequest"):
-        visible |= Q(status=ChangeStatus.SUBMITTED) | Q(decided_by=user)
-    return (
-        ChangeRequest.objects.filter(visible)
-        .select_related("target_type", "author", "organization", "decided_by")
-        .prefetch_related(
-            # Targets by natural key, one query per kind of record.
-            GenericPrefetch("target", [codec_for(m).queryset() for m in editable_models()])
-        )
-        .order_by("-updated_at", "-pk")
+    """The workflow's list of what `user` may see (tracker/workflow/selectors.py), with each
+    target prefetched by natural key, one query per kind of record."""
+    return visible_change_requests(user).prefetch_related(
+        GenericPrefetch("target", [codec_for(m).queryset() for m in editable_models()])
     )
 
 

@@ -58,7 +58,7 @@ class ParagraphSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -77,7 +77,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class LegalActSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
-    issuing_organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    issuing_organization = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     aliases = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     source_paragraphs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
@@ -105,8 +107,10 @@ class LegalActSerializer(serializers.ModelSerializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     act = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    paragraph = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    crpd_article = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    paragraph = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    crpd_article = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
     pinpoint = serializers.CharField(read_only=True)
 
     class Meta:
@@ -266,7 +270,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     target = serializers.SerializerMethodField()
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     payload = serializers.SerializerMethodField(
         required=False, help_text="Proposed values, related records by natural key."
     )

@@ -1,7 +1,9 @@
 """API v1 views: the public read-only endpoints over approved data, and the change-request workflow.
 
-Thin callers: every read is a selector's queryset, every write is a workflow service. Sessions are
-the only authentication (with CSRF on writes); the public endpoints need none.
+Thin callers: every read is a selector's queryset, every write is a workflow service. A browser's
+session (with CSRF on writes) or an API token (REST_FRAMEWORK's authentication classes) names the
+user, who acts with exactly their own rights; the public endpoints need neither. Every list that
+a page shows can also be downloaded, filtered the same way (api/exports.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -21,7 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, DomainErrorsMixin
+from api.exports import ExportMixin
 from api.keys import joined_codecs, payload_from_api, resolve, target_types
+from exports import tables
 from tracker.convention.selectors import article_list, paragraph_list
 from tracker.law.selectors import citation_list, legal_act_list
 from tracker.measures.filters import MeasureFilter
@@ -45,12 +48,10 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """Approved, live data for anyone (CRPD art. 4(3), 33(3)); writing needs an account and is
     done through change requests, never here."""
 
-    authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticatedOrReadOnly]
 
 
 class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticatedOrReadOnly]
 
 
@@ -76,7 +77,8 @@ class OrganizationViewSet(PublicViewSet):
     lookup_value_regex = KEY_PATTERN
 
 
-class LegalActViewSet(PublicViewSet):
+class LegalActViewSet(ExportMixin, PublicViewSet):
+    export_table = tables.LEGAL_ACTS
     queryset = legal_act_list()
     serializer_class = s.LegalActSerializer
     filterset_class = filters.LegalActFilter
@@ -84,7 +86,8 @@ class LegalActViewSet(PublicViewSet):
     lookup_value_regex = KEY_PATTERN
 
 
-class CitationViewSet(PublicViewSet):
+class CitationViewSet(ExportMixin, PublicViewSet):
+    export_table = tables.CITATIONS
     queryset = citation_list()
     serializer_class = s.CitationSerializer
     filterset_class = filters.CitationFilter
@@ -93,7 +96,8 @@ class CitationViewSet(PublicViewSet):
     lookup_value_regex = KEY_PATTERN
 
 
-class MeasureViewSet(PublicViewSet):
+class MeasureViewSet(ExportMixin, PublicViewSet):
+    export_table = tables.MEASURES
     queryset = measure_list(with_sources=True)
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilter
@@ -157,14 +161,18 @@ def _decision(summary: str, *, request: type | None = None, created: bool = Fals
     ),
 )
 class ChangeRequestViewSet(
-    DomainErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ExportMixin,
+    DomainErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Proposed changes to measures, observations, legal acts, targets and indicators, and their
     review."""
 
-    authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated]
     serializer_class = s.ChangeRequestSerializer
+    export_table = tables.CHANGE_REQUESTS
     filterset_class = filters.ChangeRequestFilter
 
     def get_queryset(self) -> QuerySet[ChangeRequest]:

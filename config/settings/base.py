@@ -8,6 +8,7 @@ CELERY_BROKER_URL and EMAIL_URL-style variables switch to PostgreSQL, Redis and 
 import os
 import sys
 from email.utils import getaddresses
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
     "simple_history",
     "axes",
     "django_celery_beat",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "ingest",
+    "exports",
     "web",
     "api",
 ]
@@ -271,16 +275,48 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    # Signed-in sessions only (with CSRF on writes): no Basic auth sending passwords per request.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     # JSON only, refusing what would break later (lone surrogates, deep nesting): api/parsers.py.
     # Endpoints that take files name their own parsers.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    # API tokens for other systems (django-rest-knox: stored hashed, shown once, expiring;
+    # `Authorization: Token crpd_…`), first so that a bad or revoked token gets 401; signed-in
+    # sessions (with CSRF on writes) for the browser. No Basic auth sending passwords per request.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Per signed-in person and per anonymous client address (api/throttling.py); the counts are
+    # kept in the default cache: Redis when REDIS_CACHE_URL is set (production: shared by every
+    # web process), the process's memory otherwise.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+}
+REST_KNOX = {
+    "TOKEN_PREFIX": "crpd_",  # recognisable by secret scanners when pasted somewhere by mistake
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "90"))),
+    "TOKEN_LIMIT_PER_USER": 10,
+    "AUTO_REFRESH": False,
+}
+_REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_CACHE_URL}
+        if _REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRPD compliance tracker API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs' Swagger UI from the pinned drf-spectacular-sidecar package, served by our own
+    # static files: /api/docs/ works with no internet and loads nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -60,7 +60,10 @@ def role_permissions() -> dict[str, Q]:
             )
         )
         & ~(Q(content_type__app_label="tracker") & _DIRECT_WRITES)
-        & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES),
+        & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES)
+        # API tokens: administrators see and revoke them; a token is created only by its owner
+        # (tracker/organisations/tokens.py), so that it is shown to them alone.
+        | Q(content_type__app_label="knox", codename__in=["view_authtoken", "delete_authtoken"]),
     }
 
 

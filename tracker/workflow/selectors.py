@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tracker.rules import Proposal
 
@@ -212,6 +212,27 @@ def change_requests_for_page() -> QuerySet[ChangeRequest]:
     with get_object_or_404 and checks who may see it."""
     return ChangeRequest.objects.select_related(
         "target_type", "author", "organization", "decided_by"
+    )
+
+
+def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
+    """Drafts are their organisation's business; coordinators also see the submitted queue and
+    what they decided. The public never sees change requests. Newest first, with the people,
+    organisation and kind of record every list names (the API and the exports)."""
+    if not user.is_authenticated or not user.is_active:
+        return ChangeRequest.objects.none()
+    visible = Q(author=user)
+    # A member of the organisation with no role sees none of its change requests (the rule,
+    # tracker.view_changerequest, asks for a role too): work_on_changes is having one.
+    if user.organization_id is not None and user.has_perm("tracker.work_on_changes"):
+        visible |= Q(organization_id=user.organization_id)
+    # Asked without an object, the review permission says whether this person reviews at all.
+    if user.has_perm("tracker.review_changerequest"):
+        visible |= Q(status=ChangeStatus.SUBMITTED) | Q(decided_by=user)
+    return (
+        ChangeRequest.objects.filter(visible)
+        .select_related("target_type", "author", "organization", "decided_by")
+        .order_by("-updated_at", "-pk")
     )
 
 

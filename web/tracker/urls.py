@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search, views
+from . import search, tokens, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -24,5 +24,7 @@ urlpatterns = [
         views.change_request_action,
         name="change-request-action",
     ),
+    path("account/api-tokens/", tokens.api_tokens, name="api-tokens"),
+    path("account/api-tokens/revoke/", tokens.api_token_revoke, name="api-token-revoke"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]
