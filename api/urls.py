@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from api.indicators import views as indicator_views
+from api.intake import views as intake_views
 from api.tracker import views
 
 app_name = "api"
@@ -23,5 +24,6 @@ router.register("indicators", indicator_views.IndicatorViewSet, basename="indica
 router.register("targets", indicator_views.TargetViewSet, basename="target")
 router.register("observations", indicator_views.ObservationViewSet, basename="observation")
 router.register("dimensions", indicator_views.DimensionViewSet, basename="dimension")
+router.register("imports", intake_views.ImportBatchViewSet, basename="import")
 
 urlpatterns = [path("v1/", include(router.urls))]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("indicators/", include("web.indicators.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("web.intake.urls")),
     path("", include("web.tracker.urls")),
     prefix_default_language=True,
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "web", "api", "reports", "ingest", "indicators", "tracker")
+PACKAGES = ("config", "web", "api", "reports", "ingest", "intake", "indicators", "tracker")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
