@@ -98,7 +98,7 @@ def _validations(sheet: Any, spec: SheetSpec, ranges: dict[str, str], last_row: 
         letter = get_column_letter(index)
         area = f"{letter}2:{letter}{last_row}"
         if column.kind == "choice":
-            rule = DataValidation(type="list", formula1=f"={ranges[column.code]}", allow_blank=True)
+            rule = DataValidation(type="list", formula1=ranges[column.code], allow_blank=True)
         elif column.kind == "int":
             rule = DataValidation(type="whole", operator="between", formula1="0", formula2="100")
         elif column.kind == "decimal":

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -159,7 +159,10 @@ def batch_decide(request: HttpRequest, pk: int) -> HttpResponse:
     done = sum(1 for r in results if r["ok"])
     failed = [r for r in results if not r["ok"]]
     if done:
-        messages.success(request, _("%(n)s change requests were decided.") % {"n": done})
+        message = ngettext(
+            "%(n)s change request was decided.", "%(n)s change requests were decided.", done
+        )
+        messages.success(request, message % {"n": done})
     if not results:
         messages.info(request, _("No change request of this batch is waiting for a decision."))
     request.session[f"intake-results-{batch.pk}"] = failed
