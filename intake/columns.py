@@ -63,6 +63,19 @@ class SheetSpec:
         return next((c for c in self.columns if c.field == name and name), None)
 
 
+def _choice_column(name: str, label: Any, choices: type[models.TextChoices]) -> Column:
+    """A drop-down column for a field with choices (written as its label, read as either)."""
+    return Column(
+        name,
+        label,
+        "choice",
+        field=name,
+        choices=choices,
+        value=lambda r: getattr(r, name),
+        width=20,
+    )
+
+
 def _dims(obs: Observation) -> str:
     return obs.dims_key
 
@@ -76,24 +89,8 @@ MEASURES = SheetSpec(
         Column(VERSION, _("Version"), "version", value=lambda m: m.version),
         Column("key", _("Measure key"), "readonly", value=lambda m: m.key, width=14),
         Column("title", _("Title"), "readonly", value=lambda m: localized(m, "title"), width=60),
-        Column(
-            "kind",
-            _("Kind"),
-            "choice",
-            field="kind",
-            choices=MeasureKind,
-            value=lambda m: m.kind,
-            width=22,
-        ),
-        Column(
-            "status",
-            _("Status"),
-            "choice",
-            field="status",
-            choices=MeasureStatus,
-            value=lambda m: m.status,
-            width=18,
-        ),
+        _choice_column("kind", _("Kind"), MeasureKind),
+        _choice_column("status", _("Status"), MeasureStatus),
         Column("progress", _("Progress, %"), "int", field="progress", value=lambda m: m.progress),
         Column(
             "start_date", _("Start date"), "date", field="start_date", value=lambda m: m.start_date
@@ -185,28 +182,10 @@ def _number_text(raw: Any) -> str:
     return text.replace(",", ".")
 
 
-def _int(column: Column, raw: Any) -> int | None:
+def _number(column: Column, raw: Any, what: Any) -> Decimal | None:
+    """A cell as a finite Decimal (None when empty), or a ValidationError naming the column."""
     if isinstance(raw, bool):
-        raise _not_a(column, raw, _("a whole number"))
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = _number_text(raw)
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or number != number.to_integral_value():
-        raise _not_a(column, raw, _("a whole number"))
-    return int(number)
-
-
-def _decimal(column: Column, raw: Any) -> str | None:
-    if isinstance(raw, bool):
-        raise _not_a(column, raw, _("a number"))
+        raise _not_a(column, raw, what)
     if isinstance(raw, int | float | Decimal):
         number = Decimal(str(raw))
     else:
@@ -216,10 +195,24 @@ def _decimal(column: Column, raw: Any) -> str | None:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise _not_a(column, raw, _("a number")) from None
+            raise _not_a(column, raw, what) from None
     if not number.is_finite():
-        raise _not_a(column, raw, _("a number"))
-    return to_json(number)
+        raise _not_a(column, raw, what)
+    return number
+
+
+def _int(column: Column, raw: Any) -> int | None:
+    number = _number(column, raw, _("a whole number"))
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise _not_a(column, raw, _("a whole number"))
+    return int(number)
+
+
+def _decimal(column: Column, raw: Any) -> str | None:
+    number = _number(column, raw, _("a number"))
+    return None if number is None else to_json(number)
 
 
 def _parse_date(column: Column, raw: Any) -> str | None:

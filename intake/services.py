@@ -33,6 +33,7 @@ from .models import BatchStatus, ImportBatch, ImportRow, RowStatus
 from .reading import read_upload
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
     from django.db import models
 
     from tracker.organisations.models import User
@@ -83,6 +84,17 @@ def batch_create(
 
         tasks.process_batch.delay_on_commit(batch.pk)
     return batch
+
+
+def batch_create_from_upload(*, by: User, upload: UploadedFile, language: str) -> ImportBatch:
+    """batch_create() for a file uploaded through a page or the API."""
+    return batch_create(
+        by=by,
+        name=upload.name or "",
+        content_type=upload.content_type or "",
+        data=upload.read(),
+        language=language,
+    )
 
 
 # Processing ------------------------------------------------------------------------------------

@@ -48,13 +48,8 @@ class ImportBatchViewSet(
     def create(self, request: Request) -> Response:
         serializer = s.UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        batch = services.batch_create(
-            by=request.user,
-            name=upload.name,
-            content_type=upload.content_type or "",
-            data=upload.read(),
-            language=get_language() or "kk",
+        batch = services.batch_create_from_upload(
+            by=request.user, upload=serializer.validated_data["file"], language=get_language()
         )
         return Response(s.ImportBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

@@ -17,44 +17,20 @@ from django.utils import translation
 from intake import services
 from intake.template import build_template
 from tests import factories as f
-from tracker import tasks
+
+# The workflow tests' people and ministries: MH (the editor's), MES (the outsider's), a reviewer.
+from tests.tracker import conftest as workflow
+
+author, org_a, org_b, outsider = workflow.author, workflow.org_a, workflow.org_b, workflow.outsider
+queued, reviewer = workflow.queued, workflow.reviewer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def queued(monkeypatch) -> list[int]:
-    """E-mails handed to a worker after commit are recorded, not sent to the broker."""
-    calls: list[int] = []
-    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda pk: calls.append(pk))
-    return calls
-
-
 @pytest.fixture
-def org_a(db):
-    return f.OrganizationFactory(code="MH")
-
-
-@pytest.fixture
-def org_b(db):
-    return f.OrganizationFactory(code="MES")
-
-
-@pytest.fixture
-def editor(org_a):
-    return f.UserFactory(editor=True, organization=org_a, username="editor-a", language="en")
-
-
-@pytest.fixture
-def outsider(org_b):
-    return f.UserFactory(editor=True, organization=org_b, username="editor-b")
-
-
-@pytest.fixture
-def reviewer(db):
-    return f.UserFactory(
-        reviewer=True, organization=f.OrganizationFactory(code="MLSPP"), username="reviewer"
-    )
+def editor(author):
+    """The uploading editor: the workflow tests' author (ministry MH)."""
+    return author
 
 
 @pytest.fixture
@@ -127,11 +103,11 @@ def as_upload(data: bytes, name: str, content_type: str = XLSX) -> SimpleUploade
 
 @pytest.fixture
 def propose_and_approve(editor, reviewer) -> Callable[..., Any]:
-    from tracker.workflow import services as workflow
+    from tracker.workflow import services
 
     def run(target, payload):
-        cr = workflow.change_request_create(by=editor, target=target, payload=payload)
-        workflow.change_request_submit(cr_id=cr.pk, by=editor)
-        return workflow.change_request_approve(cr_id=cr.pk, by=reviewer)
+        cr = services.change_request_create(by=editor, target=target, payload=payload)
+        services.change_request_submit(cr_id=cr.pk, by=editor)
+        return services.change_request_approve(cr_id=cr.pk, by=reviewer)
 
     return run

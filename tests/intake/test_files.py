@@ -35,17 +35,37 @@ def _refused(editor, data: bytes, name="filled.xlsx", content_type=XLSX, lang="e
 def _csv(editor, measures, *, delimiter=",", bom=False) -> bytes:
     m1, m2 = measures[0], measures[1]
     head = delimiter.join(
-        ["Record id", "Version", "Measure key", "Title", "Kind", "Status", '"Progress, %"']
-        + ["Start date", "Due date", "Completed date"]
+        [
+            "Record id",
+            "Version",
+            "Measure key",
+            "Title",
+            "Kind",
+            "Status",
+            '"Progress, %"',
+            "Start date",
+            "Due date",
+            "Completed date",
+        ]
     )
     rows = [
         head,
         delimiter.join(
-            [str(m1.pk), "1", m1.key, '"Шара; бір"', "administrative", "Выполняется"]
-            + ["75", "", "31.12.2030", ""]
+            [
+                str(m1.pk),
+                "1",
+                m1.key,
+                '"Шара; бір"',
+                "administrative",
+                "Выполняется",
+                "75",
+                "",
+                "31.12.2030",
+                "",
+            ]
         ),
         delimiter.join(
-            [str(m2.pk), "1", m2.key, "x", "administrative", "in_progress"] + ["40", "", "", ""]
+            [str(m2.pk), "1", m2.key, "x", "administrative", "in_progress", "40", "", "", ""]
         ),
     ]
     text = "\r\n".join(rows) + "\r\n"

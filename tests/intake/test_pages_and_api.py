@@ -46,15 +46,18 @@ def test_the_template_in_the_pages_language_with_lists_hidden_keys_and_latest_va
     assert book.sheetnames == ["Инструкция", "Меры", "Фактические значения", "lists"]
     assert book["lists"].sheet_state == "hidden"
     sheet = book["Меры"]
-    assert sheet.column_dimensions["A"].hidden and sheet.column_dimensions["B"].hidden
+    assert sheet.column_dimensions["A"].hidden
+    assert sheet.column_dimensions["B"].hidden
     ids = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert sorted(ids) == sorted(m.pk for m in measures)  # not the other ministry's
     assert {row[1].value for row in sheet.iter_rows(min_row=2)} == {1}
     assert sheet.cell(row=2, column=6).value == "Выполняется"  # the status, as its label
     lists = {str(dv.sqref)[0]: dv for dv in sheet.data_validations.dataValidation}
-    assert lists["E"].type == "list" and lists["E"].formula1.startswith("lists!")
+    assert lists["E"].type == "list"
+    assert lists["E"].formula1.startswith("lists!")
     assert lists["F"].type == "list"
-    assert lists["G"].type == "whole" and (lists["G"].formula1, lists["G"].formula2) == ("0", "100")
+    assert lists["G"].type == "whole"
+    assert (lists["G"].formula1, lists["G"].formula2) == ("0", "100")
     values = book["Фактические значения"]
     assert [row[0].value for row in values.iter_rows(min_row=2)] == [observations[1].pk]
 
@@ -83,20 +86,24 @@ def test_upload_then_the_per_row_report(client, editor, measures, django_assert_
     assert response.status_code == 302
     assert response["Location"] == reverse("intake:detail", args=[batch.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "<progress" in page and 'value="0"' in page
-    assert "Refresh" in page and "import-progress.js" in page
+    assert "<progress" in page
+    assert 'value="0"' in page
+    assert "Refresh" in page
+    assert "import-progress.js" in page
 
     from intake import services
 
     services.batch_process(batch_id=batch.pk)
     with django_assert_max_num_queries(12):
         page = client.get(response["Location"]).content.decode()
-    assert "import-progress.js" not in page and ">Refresh<" not in page
+    assert "import-progress.js" not in page
+    assert ">Refresh<" not in page
     assert "5 of 5 rows processed." in page
     assert "“many” in column “Progress, %” is not a whole number." in page
     assert "Change request No." in page
     status = client.get(reverse("intake:status", args=[batch.pk])).json()
-    assert status["finished"] and status["processed"] == status["total"] == 5
+    assert status["finished"]
+    assert status["processed"] == status["total"] == 5
     assert status["counts"] == {
         "queued": 0,
         "accepted": 1,
@@ -143,7 +150,9 @@ def test_reviewer_reads_the_diff_and_decides_a_row_and_the_batch(
     detail = reverse("intake:detail", args=[batch.pk])
     with django_assert_max_num_queries(30):
         page = client.get(detail).content.decode()
-    assert "Progress, %" in page and ">51<" in page and ">40<" in page
+    assert "Progress, %" in page
+    assert ">51<" in page
+    assert ">40<" in page
     assert page.count('name="cr"') == 3
 
     first = batch.rows.filter(status=RowStatus.ACCEPTED).order_by("row_number").first()
@@ -163,7 +172,8 @@ def test_partial_failures_are_listed_on_the_page(client, editor, reviewer, measu
         reverse("intake:decide", args=[batch.pk]), {"action": "return"}, follow=True
     )
     page = response.content.decode()
-    assert "Not decided" in page and "a comment is required" in page
+    assert "Not decided" in page
+    assert "a comment is required" in page
 
 
 # The API -----------------------------------------------------------------------------------
@@ -180,21 +190,25 @@ def test_api_upload_status_rows_and_decide(editor, reviewer, measures):
     )
     assert response.status_code == 202, response.content
     body = response.json()
-    assert body["status"] == "queued" and body["total_rows"] == 5
+    assert body["status"] == "queued"
+    assert body["total_rows"] == 5
 
     from intake import services
 
     services.batch_process(batch_id=body["id"])
     status = api.get(url("import-detail", body["id"])).json()
-    assert status["finished"] and status["counts"]["accepted"] == 1
+    assert status["finished"]
+    assert status["counts"]["accepted"] == 1
     rows = api.get(url("import-rows", body["id"]), {"status": "refused"}).json()
-    assert rows["count"] == 1 and rows["results"][0]["column"] == "Progress, %"
+    assert rows["count"] == 1
+    assert rows["results"][0]["column"] == "Progress, %"
 
     assert (
         api.post(url("import-decide", body["id"]), {"action": "approve"}).json()[0]["ok"] is False
     )
     decided = as_user(reviewer).post(url("import-decide", body["id"]), {"action": "approve"})
-    assert decided.status_code == 200 and decided.json()[0]["ok"] is True
+    assert decided.status_code == 200
+    assert decided.json()[0]["ok"] is True
 
 
 def test_api_refuses_a_bad_file_with_400_and_a_reason(editor):
@@ -210,5 +224,6 @@ def test_api_refuses_a_bad_file_with_400_and_a_reason(editor):
 
 def test_api_template_for_editors_only(editor, reviewer, measures):
     response = as_user(editor).get(url("import-template"))
-    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
     assert as_user(reviewer).get(url("import-template")).status_code == 403

@@ -40,7 +40,8 @@ def test_the_task_imports_and_a_second_run_changes_nothing(editor, measures):
 
     result = tasks.process_batch.apply(args=[batch.pk])
 
-    assert result.successful() and result.get() == 5
+    assert result.successful()
+    assert result.get() == 5
     batch.refresh_from_db()
     assert (batch.status, batch.processed_rows, batch.total_rows) == (BatchStatus.DONE, 5, 5)
     assert batch.finished_at is not None
@@ -115,7 +116,8 @@ def test_the_whole_batch_approved_with_one_conflict_reported(
     assert [progress[m.pk] for m in measures[:3]] == [50, 40, 70]
     # The failed one waits; a second whole-batch action acts on what is still waiting only.
     again = services.batch_decide(batch_id=imported.pk, by=reviewer, action="reject", comment="Old")
-    assert len(again) == 1 and again[0]["ok"]
+    assert len(again) == 1
+    assert again[0]["ok"]
 
 
 @pytest.mark.django_db
@@ -137,7 +139,8 @@ def test_return_needs_a_comment_and_single_rows_can_be_decided(imported, reviewe
 @pytest.mark.django_db
 def test_four_eyes_the_author_cannot_approve_their_own_batch(imported, editor):
     results = services.batch_decide(batch_id=imported.pk, by=editor, action="approve")
-    assert len(results) == 3 and not any(r["ok"] for r in results)
+    assert len(results) == 3
+    assert not any(r["ok"] for r in results)
     assert ChangeRequest.objects.filter(status=ChangeStatus.SUBMITTED).count() == 3
 
 

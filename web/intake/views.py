@@ -75,14 +75,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                batch = services.batch_create(
-                    by=request.user,
-                    name=upload.name,
-                    content_type=upload.content_type or "",
-                    data=upload.read(),
-                    language=get_language() or "kk",
+                batch = services.batch_create_from_upload(
+                    by=request.user, upload=form.cleaned_data["file"], language=get_language()
                 )
             except ValidationError as exc:
                 form.add_error("file", exc.message_dict.get("file", exc.messages))
