@@ -109,8 +109,8 @@ def _read_xlsx(data: bytes) -> list[ReadRow]:
         found: list[ReadRow] = []
         seen = False
         for sheet_name in book.sheetnames:
-            worksheet = book[sheet_name]
-            rows = worksheet.iter_rows(values_only=False)
+            # Read-only mode parses each sheet's XML only now, row by row.
+            rows = book[sheet_name].iter_rows(values_only=False)
             header = next(rows, None)
             if header is None:
                 continue
@@ -121,11 +121,15 @@ def _read_xlsx(data: bytes) -> list[ReadRow]:
             found.extend(
                 _sheet_rows(spec, [c.value for c in header], _cell_values(rows), len(found))
             )
-        if not seen:
-            raise _refuse(_wrong_columns_message(), "columns")
-        return found
+    except ValidationError:
+        raise
+    except Exception:  # damaged or hostile XML (defusedxml refuses entities)
+        raise _refuse(_("The file is not a valid XLSX workbook."), "bad_zip") from None
     finally:
         book.close()
+    if not seen:
+        raise _refuse(_wrong_columns_message(), "columns")
+    return found
 
 
 def _cell_values(rows: Any) -> Any:

@@ -102,6 +102,28 @@ def test_macros_by_name_and_by_content(editor, measures):
     assert "macros" in _refused(editor, out.getvalue())
 
 
+def _rewritten(data: bytes, part: str, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            target.writestr(item, change(body) if item.filename == part else body)
+    return out.getvalue()
+
+
+def test_xml_entities_are_refused_not_expanded(editor, measures):
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # defusedxml is installed and openpyxl uses it
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    data = _rewritten(
+        save(workbook_of(editor.organization)),
+        "xl/worksheets/sheet2.xml",
+        lambda body: bomb + body.split(b"?>", 1)[-1],
+    )
+    assert _refused(editor, data) == "The file is not a valid XLSX workbook."
+
+
 def test_a_formula_is_refused_naming_its_row(editor, measures):
     book = workbook_of(editor.organization)
     row = set_cell(book["Measures"], measures[0].pk, "Progress, %", "=40+20")
