@@ -46,17 +46,17 @@ def _refuse(message: Any, code: str, **params: Any) -> ValidationError:
     return ValidationError({"file": ValidationError(message, code=code, params=params or None)})
 
 
-def _check_size(data: bytes) -> None:
-    if not data:
+def check_size(size: int) -> None:
+    if not size:
         raise _refuse(_("The file is empty."), "empty")
     limit = settings.INTAKE_MAX_FILE_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise _refuse(_("The file is larger than %(limit)s KB."), "too_big", limit=limit // 1024)
 
 
 def read_upload(name: str, content_type: str, data: bytes) -> tuple[str, list[ReadRow]]:
     """("xlsx" | "csv", rows), or ValidationError on `file` saying what is wrong."""
-    _check_size(data)
+    check_size(len(data))
     suffix = PurePath(name or "").suffix.lower()
     content_type = (content_type or "").split(";")[0].strip().lower()
     if suffix in MACRO_SUFFIXES:

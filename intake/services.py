@@ -30,7 +30,7 @@ from tracker.workflow.transitions import OPEN, TransitionNotAllowed
 
 from .columns import SHEETS, SheetSpec, parse_cell
 from .models import BatchStatus, ImportBatch, ImportRow, RowStatus
-from .reading import read_upload
+from .reading import check_size, read_upload
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -87,7 +87,9 @@ def batch_create(
 
 
 def batch_create_from_upload(*, by: User, upload: UploadedFile, language: str) -> ImportBatch:
-    """batch_create() for a file uploaded through a page or the API."""
+    """batch_create() for a file uploaded through a page or the API. An oversized file is
+    refused before it is read into memory."""
+    check_size(upload.size or 0)
     return batch_create(
         by=by,
         name=upload.name or "",

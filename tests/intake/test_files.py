@@ -170,6 +170,20 @@ def test_size_limit(editor, measures):
     )
 
 
+@override_settings(INTAKE_MAX_FILE_BYTES=2048)
+def test_an_oversized_upload_is_refused_before_it_is_read(editor):
+    class Unreadable:
+        name, content_type, size = "big.xlsx", XLSX, 10**9
+
+        def read(self):
+            raise AssertionError("read")
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            services.batch_create_from_upload(by=editor, upload=Unreadable(), language="en")
+        assert caught.value.message_dict == {"file": ["The file is larger than 2 KB."]}
+
+
 @override_settings(INTAKE_MAX_ROWS=1)
 def test_row_limit(editor, measures):
     data = save(workbook_of(editor.organization))
