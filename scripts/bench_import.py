@@ -118,16 +118,17 @@ def run(rows: int) -> list[str]:
     return [
         SECTION,
         "",
-        f"Organisation {organization.code}, its measures topped up to {batch.total_rows} rows "
-        f"(IMPORT_BENCH_ROWS), plus its indicators' latest values; every measure's progress "
-        "changed.",
+        f"Organisation {organization.code}, its measures topped up to {rows} (IMPORT_BENCH_ROWS), "
+        f"plus its indicators' latest values: {batch.total_rows} rows; every measure's progress "
+        "changed (an implemented measure's to 99 %, which the edit form refuses). Load average "
+        f"at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "| what | result |",
         "|---|---|",
         f"| template built (XLSX, {size / 1024:.0f} KB) | {template_s:.1f} s |",
         f"| file read and rows stored (the request's part) | {read_s:.1f} s |",
-        f"| rows imported by the task: {accepted} change requests submitted, {refused} refused "
-        f"(e.g. an implemented measure below 100 %) | {import_s:.1f} s "
+        f"| rows imported by the task: {accepted} change requests submitted, {refused} refused, "
+        f"the rest unchanged | {import_s:.1f} s "
         f"({batch.total_rows / import_s:.0f} rows/s) |",
         f"| the same file again: {pending} rows already pending, nothing new | {again_s:.1f} s |",
         f"| reviewer's batch page (25 rows with diffs) | {page_q} queries, {page_ms:.0f} ms |",
