@@ -129,6 +129,14 @@ OBSERVATIONS = SheetSpec(
         Column("dimensions", _("Dimensions"), "readonly", value=_dims, width=24),
         Column("value", _("Value"), "decimal", field="value", value=lambda o: o.value),
         Column(
+            "source_annex",
+            _("Source (annex row)"),
+            "text",
+            field="source_annex",
+            value=lambda o: o.source_annex,
+            width=20,
+        ),
+        Column(
             "explanation",
             _("Explanation when off track"),
             "text",
@@ -239,6 +247,40 @@ def _not_a(column: Column, raw: Any, what: Any) -> ValidationError:
     )
 
 
+def new_observation_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A values-sheet row without a record id: a value for a new period (or cell) of one of the
+    organisation's indicators, in payload format. ValidationError naming the column."""
+    from indicators.models import DimensionValue, Indicator
+
+    key = str(values.get("indicator") or "").strip()
+    indicator = Indicator.objects.filter(key=key).first() if key else None
+    if indicator is None:
+        raise ValidationError(
+            _("Column “%(column)s”: no indicator has the key “%(value)s”."),
+            params={"column": OBSERVATIONS.column("indicator").label, "value": key},
+            code="indicator",
+        )
+    payload = {
+        "indicator": indicator.pk,
+        "period_start": parse_cell(_DATE_READ["period_start"], values.get("period_start")),
+        "period_end": parse_cell(_DATE_READ["period_end"], values.get("period_end")),
+        "dimension_values": [],
+    }
+    for pair in filter(None, str(values.get("dimensions") or "").split(";")):
+        dimension, _sep, code = (part.strip() for part in pair.partition("="))
+        found = DimensionValue.objects.filter(dimension__code=dimension, code=code).first()
+        if found is None:
+            raise ValidationError(
+                _("Column “%(column)s”: “%(value)s” is not a dimension value (e.g. sex=female)."),
+                params={"column": OBSERVATIONS.column("dimensions").label, "value": pair},
+                code="dimension",
+            )
+        payload["dimension_values"].append(found.pk)
+    for name in ("value", "source_annex"):
+        payload[name] = parse_cell(OBSERVATIONS.column(name), values.get(name))
+    return payload
+
+
 def parse_cell(column: Column, raw: Any) -> Any:
     """A cell as a payload value (None for an empty cell); ValidationError naming the column."""
     if raw is None:
@@ -253,3 +295,10 @@ def parse_cell(column: Column, raw: Any) -> Any:
         return _parse_date(column, raw)
     text = str(raw).strip()
     return text or None
+
+
+# A new row's period is read like any date column (in the template it is for reference only).
+_DATE_READ = {
+    name: Column(name, OBSERVATIONS.column(name).label, "date")
+    for name in ("period_start", "period_end")
+}

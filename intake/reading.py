@@ -214,9 +214,12 @@ def _sheet_rows(spec: SheetSpec, header: list[Any], cells: Any, already: int = 0
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
         name = str(value).strip().casefold() if value is not None else ""
-        for column in spec.columns:
-            if name and name in header_names(column):
-                positions[column.code] = index
+        # A heading is a column's label first ("Indicator" is the name column's label and the
+        # key column's code): only a heading no label has is taken for a code.
+        by_label = [c for c in spec.columns if name in header_names(c) - {c.code.casefold()}]
+        by_code = [c for c in spec.columns if name == c.code.casefold()]
+        for column in (by_label or by_code)[:1]:
+            positions[column.code] = index
     rows: list[ReadRow] = []
     limit = settings.INTAKE_MAX_ROWS
     for number, values in cells:
@@ -235,7 +238,8 @@ def _sheet_rows(spec: SheetSpec, header: list[Any], cells: Any, already: int = 0
                 row_number=number,
                 record_id=_text(cell.pop(ID)),
                 base_version=_text(cell.pop("version")),
-                values={c.code: _jsonable(cell.get(c.code)) for c in spec.editable},
+                # Read-only columns too: a new row of the values sheet names its cell by them.
+                values={code: _jsonable(value) for code, value in cell.items()},
             )
         )
     return rows

@@ -28,8 +28,8 @@ from tracker.workflow.models import ChangeRequest
 from tracker.workflow.specs import serialize, spec_for, validate
 from tracker.workflow.transitions import OPEN, TransitionNotAllowed
 
-from .columns import SHEETS, SheetSpec, parse_cell
-from .models import BatchStatus, ImportBatch, ImportRow, RowStatus
+from .columns import SHEETS, SheetSpec, new_observation_values, parse_cell
+from .models import BatchStatus, ImportBatch, ImportRow, RowStatus, Sheet
 from .reading import check_size, read_upload
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ def _propose_row(
     batch: ImportBatch, row: ImportRow, spec: SheetSpec
 ) -> tuple[str, ChangeRequest | None]:
     edit_spec = spec_for(spec.model)
+    if spec.sheet == Sheet.OBSERVATIONS and not row.record_id and not row.base_version:
+        return _propose_new(batch, row, spec)
     record = _record(spec, row)
     if batch.organization_id not in edit_spec.organization_ids(target=record):
         raise RowRefused(
@@ -215,15 +217,40 @@ def _propose_row(
     return RowStatus.ACCEPTED, _submit(batch, row, spec, record, changed)
 
 
+def _propose_new(
+    batch: ImportBatch, row: ImportRow, spec: SheetSpec
+) -> tuple[str, ChangeRequest | None]:
+    """A value for a new period or cell: a change request creating the observation."""
+    try:
+        payload = new_observation_values(row.values)
+    except ValidationError as exc:
+        raise RowRefused(" ".join(exc.messages), str(exc.params["column"])) from None
+    edit_spec = spec_for(spec.model)
+    if batch.organization_id not in edit_spec.organization_ids(values=payload):
+        raise RowRefused(
+            _("This record belongs to another organisation: your organisation may not change it."),
+            str(spec.column("indicator").label),
+        )
+    try:
+        _form, payload = validate(edit_spec, instance=None, payload=payload)
+    except ValidationError as exc:
+        raise _refusal(spec, exc) from None
+    pending = _pending(spec, None, payload)
+    if pending is not None:
+        return RowStatus.PENDING, pending
+    return RowStatus.ACCEPTED, _submit(batch, row, spec, None, payload)
+
+
 def _pending(
-    spec: SheetSpec, record: models.Model, payload: dict[str, Any]
+    spec: SheetSpec, record: models.Model | None, payload: dict[str, Any]
 ) -> ChangeRequest | None:
-    """An open change request already proposing exactly these values for this record."""
+    """An open change request already proposing exactly these values for this record (or this
+    new record)."""
     return (
         ChangeRequest.objects.filter(
             target_type__app_label=spec.model._meta.app_label,
             target_type__model=spec.model._meta.model_name,
-            target_id=record.pk,
+            target_id=record.pk if record is not None else None,
             status__in=OPEN,
             payload=payload,
         )
@@ -233,7 +260,11 @@ def _pending(
 
 
 def _submit(
-    batch: ImportBatch, row: ImportRow, spec: SheetSpec, record: models.Model, payload: dict
+    batch: ImportBatch,
+    row: ImportRow,
+    spec: SheetSpec,
+    record: models.Model | None,
+    payload: dict,
 ) -> ChangeRequest:
     explanation = ""
     if spec.explanation_column:
@@ -247,6 +278,7 @@ def _submit(
         cr = workflow.change_request_create(
             by=batch.author,
             target=record,
+            target_model=None if record is not None else spec.model,
             payload=payload,
             summary=summary[:300],
             explanation=explanation,

@@ -56,6 +56,12 @@ def _instructions(book: Workbook, organization: Organization) -> None:
             "6. A record changed by someone else after this template was made is refused: "
             "download a fresh template."
         ),
+        _(
+            "7. To add a value for a new period, add a row to the sheet “%(values)s” with the "
+            "record id and version empty: the indicator key, the period's first and last day, "
+            "the dimensions as in the rows above (e.g. sex=female), the value and its source."
+        )
+        % {"values": str(OBSERVATIONS.title)},
     ]
     for line in lines:
         sheet.append([line])

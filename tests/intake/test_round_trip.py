@@ -111,3 +111,38 @@ def test_an_off_track_value_without_explanation_is_refused_whole_and_with_one_ac
     assert row.status == RowStatus.ACCEPTED
     assert row.change_request.explanation == "Drought"
     assert ImportRow.objects.filter(status=RowStatus.ACCEPTED).count() == 1
+
+
+def test_a_new_period_on_the_values_sheet_proposes_a_new_value(editor, observations, org_b, upload):
+    from tests import factories as f
+
+    indicator = observations[1].indicator
+    foreign = f.IndicatorFactory(organization=org_b)
+    book = workbook_of(editor.organization)
+    sheet = book["Indicator values"]
+    new = ["", "", indicator.key, "", "2020-01-01", "31.12.2020", "", "15,5", "annex2:9", ""]
+    sheet.append(new)
+    sheet.append(["", "", foreign.key, "", "2020-01-01", "2020-12-31", "", 3, "annex2:9", ""])
+    sheet.append(["", "", "ind:none", "", "2020-01-01", "2020-12-31", "", 3, "annex2:9", ""])
+    sheet.append(["", "", indicator.key, "", "2021-01-01", "2021-12-31", "", 3, "", ""])
+    data = save(book)
+
+    batch = upload(editor, data)
+
+    rows = list(batch.rows.filter(row_number__gt=2).order_by("row_number"))
+    assert [r.status for r in rows] == [RowStatus.ACCEPTED] + [RowStatus.REFUSED] * 3, [
+        (r.column, r.reason) for r in rows
+    ]
+    cr = rows[0].change_request
+    assert cr.operation == "create"
+    assert cr.status == ChangeStatus.SUBMITTED
+    assert cr.payload["value"] == "15.5"
+    assert cr.payload["period_end"] == "2020-12-31"
+    assert "another organisation" in rows[1].reason
+    assert rows[2].column == "Indicator key"
+    assert "no indicator has the key “ind:none”" in rows[2].reason
+    assert "Give the source" in rows[3].reason
+
+    again = upload(editor, data)
+    assert again.rows.get(row_number=rows[0].row_number).status == RowStatus.PENDING
+    assert ChangeRequest.objects.count() == 1
