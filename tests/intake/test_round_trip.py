@@ -146,3 +146,12 @@ def test_a_new_period_on_the_values_sheet_proposes_a_new_value(editor, observati
     again = upload(editor, data)
     assert again.rows.get(row_number=rows[0].row_number).status == RowStatus.PENDING
     assert ChangeRequest.objects.count() == 1
+
+
+def test_a_measure_row_without_its_record_id_is_refused(editor, measures, upload):
+    book = workbook_of(editor.organization)
+    book["Measures"].append(["", "", "", "A new measure", "Administrative", "Planned", 0])
+    batch = upload(editor, save(book))
+    row = batch.rows.get(status=RowStatus.REFUSED)
+    assert (row.column, row.reason) == ("Record id", "The record id is missing or damaged.")
+    assert ChangeRequest.objects.count() == 0
