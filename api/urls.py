@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import routers
 
 from api.indicators import views as indicator_views
+from api.intake import views as intake_views
 from api.tracker import views
 
 app_name = "api"
@@ -42,5 +43,6 @@ router.register("indicators", indicator_views.IndicatorViewSet, basename="indica
 router.register("targets", indicator_views.TargetViewSet, basename="target")
 router.register("observations", indicator_views.ObservationViewSet, basename="observation")
 router.register("dimensions", indicator_views.DimensionViewSet, basename="dimension")
+router.register("imports", intake_views.ImportBatchViewSet, basename="import")
 
 urlpatterns = [path("v1/", include(router.urls))]

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("indicators/", include("web.indicators.urls")),
     path("reports/", include("reports.urls")),
     path("exports/", include("exports.urls")),
+    path("imports/", include("web.intake.urls")),
     path("", include("web.tracker.urls")),
     prefix_default_language=True,
 )

@@ -97,8 +97,10 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     lines += [f"| `{u}` | {s} | {q} | {m:.0f} | {x:.0f} |" for u, s, q, m, x in rows]
+    from scripts import bench_import, bench_reports
+
+    lines += ["", *bench_import.run(int(os.environ.get("IMPORT_BENCH_ROWS", "2000")))]
     # Last: it multiplies the data the pages above were timed on.
-    from scripts import bench_reports
 
     factor = int(os.environ.get("REPORTS_BENCH_FACTOR", "100"))
     lines += ["", *bench_reports.run(factor)]

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "web", "api", "reports", "ingest", "exports", "indicators", "tracker")
+PACKAGES = (
+    "config", "web", "api", "reports", "ingest", "exports", "intake", "indicators", "tracker"
+)
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "ingest",
     "exports",
+    "intake",
     "web",
     "api",
 ]
@@ -349,3 +350,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A locked-out person gets a translated page that says why and for how long, not axes' plain text.
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+# Spreadsheet import (intake/): a larger file or more data rows is refused whole, with a reason.
+INTAKE_MAX_FILE_BYTES = int(os.environ.get("INTAKE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
+INTAKE_MAX_ROWS = int(os.environ.get("INTAKE_MAX_ROWS", "5000"))
