@@ -1,7 +1,7 @@
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from web.accounts.views import admin_login_redirect

@@ -212,7 +212,7 @@ def _style_hashes(document: str) -> list[str]:
     import re
 
     return [
-        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(block.encode()).digest()).decode())
+        f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
         for block in re.findall(r"<style>(.*?)</style>", document, flags=re.S)
     ]
 
