@@ -24,6 +24,7 @@ from .models import (
     LegalActAlias,
     Measure,
     Notification,
+    NotificationKind,
     Organization,
     ReportParagraph,
     ReviewEvent,
@@ -503,6 +504,20 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     )
     actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "body_withheld")
+
+    def get_fields(self, request, obj=None):
+        # A reset message's body holds a link that sets the account's password: an administrator
+        # reading it could take over the account (a superuser's too). Shown to nobody here.
+        secret = obj is not None and obj.kind == NotificationKind.PASSWORD_RESET
+        hidden = {"body", "html_body"} if secret else {"body_withheld"}
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    @admin.display(description=_("body"))
+    def body_withheld(self, obj) -> str:
+        return gettext("Not shown: it contains a one-time link to set the password.")
 
     def has_add_permission(self, request) -> bool:
         # Messages are written by the workflow, in the transaction of the change they report.

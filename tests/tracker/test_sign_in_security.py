@@ -208,6 +208,22 @@ def test_a_superuser_grants_roles_and_every_change_is_audited_for_the_coordinato
     assert SignInEvent.objects.filter(pk=event.pk).exists()
 
 
+def test_a_password_reset_through_the_link_is_audited(client, author, queued):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(author.pk))
+    token = default_token_generator.make_token(author)
+    form = client.get(url("password_reset_confirm", uid, token), follow=True)
+    new = "another long pass phrase 42"
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert SignInEvent.objects.filter(user=author, kind=SignInEventKind.PASSWORD_CHANGED).exists()
+    author.refresh_from_db()
+    assert author.check_password(new)
+
+
 def test_sign_ins_and_failures_are_audited(client, author):
     client.post(url("login"), {"username": "author", "password": "wrong"})
     client.post(url("login"), {"username": "author", "password": PASSWORD})
@@ -439,3 +455,13 @@ def test_check_deploy_is_clean_with_the_documented_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_reset_link_is_not_shown_in_the_admin(client, superuser, author, administrator, queued):
+    client.post(url("password_reset"), {"email": superuser.email})
+    row = Notification.objects.get(kind="password_reset")
+    token_line = next(line for line in row.body.splitlines() if "/accounts/reset/" in line)
+    client.force_login(administrator)
+    page = client.get(url("admin:tracker_notification_change", row.pk)).content.decode()
+    assert "Not shown: it contains a one-time link" in page
+    assert token_line.split("/reset/")[1] not in page

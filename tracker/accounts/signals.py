@@ -84,12 +84,14 @@ _ROLE_COLUMNS = {"is_active", "is_staff", "is_superuser", "organization", "organ
 
 
 def on_user_pre_save(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and not set(update_fields) & _ROLE_COLUMNS:
+    if update_fields is not None and not set(update_fields) & (_ROLE_COLUMNS | {"password"}):
         # e.g. last_login on every sign-in: no role can change, so no query to compare.
         instance._roles_before = _role_snapshot(instance)
+        instance._password_before = instance.password
         return
     previous = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
     instance._roles_before = _role_snapshot(previous) if previous is not None else None
+    instance._password_before = previous.password if previous is not None else None
 
 
 def on_user_saved(sender, instance, created, **kwargs) -> None:
@@ -102,6 +104,13 @@ def on_user_saved(sender, instance, created, **kwargs) -> None:
     }
     if created:
         changes = {field: pair for field, pair in changes.items() if pair[1]}
+    password_before = getattr(instance, "_password_before", None)
+    if not created and password_before is not None and password_before != instance.password:
+        actor, request = _request_user()
+        services.record(
+            SignInEventKind.PASSWORD_CHANGED, user=instance, actor=actor, request=request
+        )
+    instance._password_before = instance.password
     if changes:
         actor, request = _request_user()
         services.record(
