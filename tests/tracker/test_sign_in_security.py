@@ -440,8 +440,11 @@ def test_no_session_outlives_the_maximum_age_however_active(client, author, sett
 
 
 def test_check_deploy_is_clean_with_the_documented_environment():
+    # The browser tests' session sets DJANGO_ALLOW_ASYNC_UNSAFE in this process (for Playwright);
+    # a deployment never has it, and check --deploy rightly refuses it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SECRET_KEY": "k" * 20 + "-deploy-check-only-" + "q7Zp" * 8,
         "DJANGO_ALLOWED_HOSTS": "crpd.example.kz",
     }
