@@ -26,3 +26,40 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _verified_force_login(monkeypatch):
+    """Reviewers and administrators must pass a second factor (issue 11). The suite's many
+    `client.force_login(user)` calls (Django's and DRF's test clients, tests/api_client.py) sign
+    them in as after a verified sign-in: a confirmed TOTP device and a session verified with it.
+    `force_login(user, otp=False)` signs in with the password only, as the refusal tests need."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, otp=True):
+        original(self, user, backend)
+        if otp:
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def verify_session(client, user):
+    """Mark the test client's session verified with the user's TOTP device (made if missing),
+    for users who need a second factor or have one; returns the device or None."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker.accounts.services import must_verify
+
+    if not must_verify(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

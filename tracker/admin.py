@@ -5,6 +5,7 @@ but saved and deleted only through tracker/common/services.py (version, who, why
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -23,12 +24,15 @@ from .models import (
     LegalActAlias,
     Measure,
     Notification,
+    NotificationKind,
     Organization,
     ReportParagraph,
     ReviewEvent,
+    SignInEvent,
     TechnicalAid,
     User,
 )
+from .organisations.roles import ADMINISTRATOR, REVIEWER
 from .outbox import services as notifications
 from .workflow import services
 from .workflow.transitions import TransitionNotAllowed
@@ -204,6 +208,19 @@ class OrganizationAdmin(SavedThroughService, SimpleHistoryAdmin):
     inlines = [DataFlagInline]
 
 
+# Privileged: may approve (coordinators) or use the whole admin. Only a superuser grants, changes
+# or takes away these; an administrator who is not one manages editors only (issue 11, defect 3).
+PRIVILEGED_GROUPS = (REVIEWER, ADMINISTRATOR)
+
+
+def is_privileged(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.is_staff
+        or user.groups.filter(name__in=PRIVILEGED_GROUPS).exists()
+    )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "organization", "is_staff", "is_active", "language")
@@ -218,6 +235,54 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Organisation"), {"fields": ("email", "organization", "language")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        # The form then ignores these fields in a POST: they cannot be granted by one.
+        return (*fields, "is_superuser", "is_staff", "user_permissions")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Another coordinator's or a superuser's account (its password, its e-mail, its roles)
+        # is a superuser's to change: else an administrator could take it over.
+        if obj is not None and not request.user.is_superuser and is_privileged(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and not request.user.is_superuser and is_privileged(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Any other choice is refused by the form ("not one of the available choices").
+            kwargs["queryset"] = Group.objects.exclude(name__in=PRIVILEGED_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in audit, read-only and kept: sign-ins, failures, lockouts, second-factor
+    devices, password resets and role changes (who changed whose roles, from what to what)."""
+
+    list_display = ("at", "kind", "username", "actor", "ip_address", "detail")
+    list_filter = ("kind", ("at", admin.DateFieldListFilter))
+    search_fields = ("username", "ip_address")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+    readonly_fields = ("at", "kind", "user", "username", "actor", "ip_address", "detail")
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class LegalActAliasInline(ChangedOnlyByReview, admin.TabularInline):
@@ -449,6 +514,20 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     )
     actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "body_withheld")
+
+    def get_fields(self, request, obj=None):
+        # A reset message's body holds a link that sets the account's password: an administrator
+        # reading it could take over the account (a superuser's too). Shown to nobody here.
+        secret = obj is not None and obj.kind == NotificationKind.PASSWORD_RESET
+        hidden = {"body", "html_body"} if secret else {"body_withheld"}
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    @admin.display(description=_("body"))
+    def body_withheld(self, obj) -> str:
+        return gettext("Not shown: it contains a one-time link to set the password.")
 
     def has_add_permission(self, request) -> bool:
         # Messages are written by the workflow, in the transaction of the change they report.

@@ -11,11 +11,14 @@ class TrackerConfig(AppConfig):
     def ready(self) -> None:
         # Registers the object-level permissions every caller asks through user.has_perm().
         import tracker.rules  # noqa: F401
+        from tracker.accounts import signals as sign_in_audit
         from tracker.law.editing import register_legal_act
         from tracker.measures.editing import register_measure
         from tracker.measures.legal_basis import legal_basis_changed
         from tracker.organisations.roles import ensure_role_groups
 
+        # Sign-ins, failures, lockouts, second-factor devices and role changes are audited.
+        sign_in_audit.connect()
         register_measure()
         # An amended or repealed act puts the measures citing it up for review.
         register_legal_act(after_apply=legal_basis_changed)

@@ -1,6 +1,7 @@
 """The tracker's models, one domain sub-package each; imported here so that Django registers them
 under the `tracker` app label (the migrations are unchanged by the split)."""
 
+from tracker.accounts.models import SignInEvent, SignInEventKind
 from tracker.common.models import Curation, localized
 from tracker.convention.models import (
     Article,
@@ -56,6 +57,8 @@ __all__ = [
     "ReportParagraph",
     "ReviewAction",
     "ReviewEvent",
+    "SignInEvent",
+    "SignInEventKind",
     "TechnicalAid",
     "User",
     "localized",

@@ -18,7 +18,8 @@ Permission (object asked about): granted when
 - `tracker.submit_changerequest`: the entitled author (the status is the transition table's to say).
 - `tracker.rebase_changerequest`: draft, submitted or returned, and the entitled author.
 - `tracker.withdraw_changerequest`: its author, while active.
-- `tracker.review_changerequest`: a coordinator who is not its author (four eyes).
+- `tracker.review_changerequest`: a coordinator who is not its author (four eyes), in a session
+  verified with a second factor.
 
 "Coordinator": a reviewer (the national focal point) or an administrator, who act for every
 organisation. "Entitled author": the active author who may still propose this very change (an
@@ -75,6 +76,15 @@ is_administrator = is_active_user & (rules.is_superuser | rules.is_group_member(
 # Reviewers (the national focal point) and administrators act for every organisation.
 is_coordinator = is_reviewer | is_administrator
 is_staff_member = is_editor | is_coordinator
+
+
+@rules.predicate
+def second_factor_satisfied(user: Any) -> bool:
+    """Reviewers and administrators decide only in a session verified with a second factor
+    (tracker/accounts/services.py is the one definition, also asked by the pages' gate)."""
+    from tracker.accounts.services import second_factor_satisfied as satisfied
+
+    return satisfied(user)
 
 
 # Proposing -------------------------------------------------------------------------------------
@@ -197,4 +207,7 @@ rules.add_perm("tracker.rebase_changerequest", is_open & entitled_author)
 # Withdrawing only takes a proposal back: the author may, even after leaving the organisation.
 rules.add_perm("tracker.withdraw_changerequest", is_active_user & is_author)
 # Four eyes: the author never decides their own change, whatever their role.
-rules.add_perm("tracker.review_changerequest", is_coordinator & ~is_author)
+# Two-factor: only in a session verified with a second factor (issue 11).
+rules.add_perm(
+    "tracker.review_changerequest", is_coordinator & ~is_author & second_factor_satisfied
+)

@@ -6,3 +6,9 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from web.accounts import signals
+
+        # What the session limits and the second-factor gate need, noted once at sign-in.
+        signals.connect()

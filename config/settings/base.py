@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "knox",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "django_celery_results",
     "tracker",
@@ -69,8 +72,16 @@ MIDDLEWARE = [
     "config.upload_limits.EvidenceUploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp).
+    "web.accounts.middleware.LazyOTPMiddleware",
+    # Idle and absolute session limits, then the second-factor gate (web/accounts/middleware.py).
+    "web.accounts.middleware.SessionLimitsMiddleware",
+    "web.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (django-csp), Permissions-Policy and no-store for signed-in pages.
+    "csp.middleware.CSPMiddleware",
+    "web.accounts.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, per django-axes: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -175,10 +186,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the (username, address) pair: behind a proxy every person may share one address, and a
+# stranger guessing names from it must not lock real accounts out (issue 11, defect 2).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address. Each proxy in front of the application appends the address it received the
+# request from to X-Forwarded-For; TRUSTED_PROXY_COUNT says how many such proxies the deployment
+# has (0: none, REMOTE_ADDR is the client and the header, which a client can forge, is ignored).
+# The client is then the TRUSTED_PROXY_COUNT-th entry from the right (tracker/accounts/services.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.accounts.services.client_address"
+# A username longer than the field is refused by the form, never stored by axes.
+AXES_USERNAME_CALLABLE = "tracker.accounts.services.axes_username"
 AXES_RESET_ON_SUCCESS = True
 # What fits axes' column: an over-long username is a wrong login, not a server error.
 AXES_USERNAME_CALLABLE = "config.axes_username.client_username"
+# A failure during the lockout does not restart it: the page tells the real time left, and a
+# stranger repeating a name cannot keep its owner out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # Kazakh first: the report and its users are Kazakh-speaking; Russian and English follow.
 LANGUAGE_CODE = "kk"
@@ -317,6 +341,7 @@ SPECTACULAR_SETTINGS = {
     # static files: /api/docs/ works with no internet and loads nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Redoc's script from this site (drf-spectacular-sidecar), not a CDN: the CSP allows 'self'.
     "REDOC_DIST": "SIDECAR",
 }
 
@@ -335,6 +360,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:my-work"
 LOGOUT_REDIRECT_URL = "tracker:dashboard"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this much inactivity (seconds): reviewers and administrators, who approve and
+# administer, sooner than editors. No session outlives SESSION_COOKIE_AGE, however active.
+SESSION_IDLE_TIMEOUT_COORDINATOR = int(os.environ.get("SESSION_IDLE_TIMEOUT_COORDINATOR", "1800"))
+SESSION_IDLE_TIMEOUT_EDITOR = int(os.environ.get("SESSION_IDLE_TIMEOUT_EDITOR", "7200"))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE", str(12 * 3600)))
+# Password-reset e-mails per hour: per address asked for and per client address.
+PASSWORD_RESET_RATE_PER_EMAIL = 3
+PASSWORD_RESET_RATE_PER_CLIENT = 10
+# Two-factor sign-in (django-otp, TOTP): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = "CRPD tracker"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site,
+# never inline; nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 CSRF_COOKIE_HTTPONLY = True
 
 # Absolute links in e-mails (status reports name every item with a link to its page).
@@ -354,3 +410,5 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Spreadsheet import (intake/): a larger file or more data rows is refused whole, with a reason.
 INTAKE_MAX_FILE_BYTES = int(os.environ.get("INTAKE_MAX_FILE_BYTES", str(5 * 1024 * 1024)))
 INTAKE_MAX_ROWS = int(os.environ.get("INTAKE_MAX_ROWS", "5000"))
+# A locked-out person gets a translated page that says why and how long the block still lasts.
+AXES_LOCKOUT_CALLABLE = "web.accounts.views.lockout"

@@ -45,6 +45,9 @@ _DIRECT_WRITES = Q(
 )
 
 
+_AUDIT_WRITES = [f"{verb}_signinevent" for verb in ("add", "change", "delete")]
+
+
 def role_permissions() -> dict[str, Q]:
     return {
         EDITOR: _view_all(),
@@ -61,6 +64,13 @@ def role_permissions() -> dict[str, Q]:
         )
         & ~(Q(content_type__app_label="tracker") & _DIRECT_WRITES)
         & ~(Q(content_type__app_label="indicators") & _DIRECT_WRITES)
+        # The sign-in audit is written by the sign-in code only, never in the admin.
+        & ~Q(content_type__app_label="tracker", codename__in=_AUDIT_WRITES)
+        # A lost phone: an administrator removes the person's second factor (never adds one).
+        | Q(
+            content_type__app_label__in=("otp_totp", "otp_static"),
+            codename__regex=r"^(view|delete)_",
+        ),
         # API tokens: administrators see and revoke them; a token is created only by its owner
         # (tracker/organisations/tokens.py), so that it is shown to them alone.
         | Q(content_type__app_label="knox", codename__in=["view_authtoken", "delete_authtoken"]),

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     # Written by the reports app: a scheduled status report and a deadline reminder.
     REPORT = "report", _("Status report")
     REMINDER = "reminder", _("Deadline reminder")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 class NotificationStatus(models.TextChoices):
