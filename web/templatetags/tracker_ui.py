@@ -5,9 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, get_language_info, ngettext
 
 from tracker.common.models import localized, localized_with_language
 
@@ -55,3 +57,24 @@ def in_lang(obj: Any, field: str) -> str:
     if code == (get_language() or "kk")[:2]:
         return conditional_escape(value)
     return format_html('<span lang="{}">{}</span>', code, value)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, Any]]:
+    """The current page in each language — the language switcher is links (bookmarkable, no form,
+    no JavaScript). `translate_url` swaps the /kk/ prefix; the query string is kept."""
+    request = context.get("request")
+    current = (get_language() or "kk")[:2]
+    path = request.get_full_path() if request is not None else "/"
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return links
