@@ -68,6 +68,7 @@ from tracker.workflow.selectors import (
     open_change_requests,
     record_history_display,
     review_queue,
+    with_record_titles,
 )
 from tracker.workflow.specs import serialize, spec_for
 from tracker.workflow.transitions import TransitionNotAllowed
@@ -229,7 +230,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     reviewer = user.has_perm("tracker.review_changerequest")
     context: dict[str, Any] = {"is_editor": editor, "is_reviewer": reviewer}
     if editor and user.organization_id:
-        open_crs = list(
+        open_crs = with_record_titles(
             open_change_requests(
                 organization_id=user.organization_id,
                 statuses=[ChangeStatus.DRAFT, ChangeStatus.RETURNED, ChangeStatus.SUBMITTED],
@@ -242,8 +243,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             measures_needing_review(organization_id=user.organization_id)
         )
     if reviewer:
-        context["queue"] = list(review_queue())
-        context["decisions"] = decisions_by(user_id=user.pk)
+        queue, decisions = list(review_queue()), decisions_by(user_id=user.pk)
+        with_record_titles(queue + decisions)  # one query per kind of record for both lists
+        context["queue"], context["decisions"] = queue, decisions
     return render(request, "tracker/my_work.html", context)
 
 
@@ -396,6 +398,7 @@ def _change_request_page(
     status: int = 200,
 ) -> HttpResponse:
     model = cr.target_type.model_class()
+    with_record_titles([cr])
     diff = change_request_diff(cr)
     # The buttons are exactly what the rules and the transition table allow this person now.
     allowed = available_actions(user=request.user, cr=cr)
