@@ -345,7 +345,7 @@ def test_editor_sees_own_organisations_drafts_returned_submitted_and_flagged_mea
     Measure.objects.filter(pk=measure.pk).update(needs_review=True)
 
     client.force_login(author)
-    with django_assert_max_num_queries(6)  # + the records named, one query per kind:
+    with django_assert_max_num_queries(6):  # + the records named, one query per kind
         response = client.get(url("tracker:my-work", lang=lang))
     assert response.status_code == 200
     ctx = response.context
@@ -362,7 +362,7 @@ def test_reviewer_sees_queue_oldest_first_and_own_decisions(
     crs = [propose(measure, {"progress": 50 + i}) for i in range(20)]
     services.change_request_reject(cr_id=crs[-1].pk, by=reviewer, comment="Duplicate.")
     client.force_login(reviewer)
-    with django_assert_max_num_queries(6)  # + the records named, one query per kind:
+    with django_assert_max_num_queries(6):  # + the records named, one query per kind
         response = client.get(url("tracker:my-work"))
     assert response.status_code == 200
     assert [cr.pk for cr in response.context["queue"]] == [cr.pk for cr in crs[:-1]]
@@ -503,7 +503,7 @@ def test_change_request_page_shows_diff_evidence_timeline_and_actions(
 ):
     cr = propose(measure, {"progress": 70, "status": "delayed"}, submit=False)
     client.force_login(author)
-    with django_assert_max_num_queries(14)  # + the record named:
+    with django_assert_max_num_queries(14):  # + the record named
         response = client.get(url("tracker:change-request-detail", cr.pk, lang=lang))
     assert response.status_code == 200
     body = response.content.decode()
