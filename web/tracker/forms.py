@@ -4,16 +4,81 @@ in one place, and the services validate the payload again whatever the form said
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.convention.models import ReportParagraph
+from tracker.law.models import Citation
+from tracker.lookups import lookup_page
 from tracker.models import ChangeRequest
+from tracker.organisations.models import Organization
 from tracker.workflow.specs import EditSpec, Values, serialize, spec_for, to_json
+
+from .widgets import LangSelect, LangSelectMultiple, PickerWidget
+
+PICKERS: dict[type[models.Model], str] = {
+    Organization: "organisations",
+    Citation: "citations",
+    ReportParagraph: "paragraphs",
+}
+
+
+def date_input_format() -> str:
+    """The page language's day-first input format (config/formats: 28.11.2026, 28/11/2026)."""
+    for pattern in formats.get_format("DATE_INPUT_FORMATS"):
+        if not pattern.startswith("%Y"):
+            return pattern
+    return "%Y-%m-%d"
+
+
+def localize_form(form: forms.BaseForm) -> None:
+    """The form in the page's language: choices named (never coded) and marked with `lang` where
+    they are Kazakh on a ru/en page; the `*_kk` inputs marked lang="kk"; dates entered and shown
+    day first as the language writes them, with the format as a hint; organisations, citations
+    and paragraphs picked with a searchable picker instead of a list of every row."""
+    data = form.data if form.is_bound else {}
+    for name, field in form.fields.items():
+        if name.endswith("_kk"):
+            field.widget.attrs["lang"] = "kk"
+        if isinstance(field, forms.DateField):
+            _localize_date(field)
+            continue
+        model = getattr(getattr(field, "queryset", None), "model", None)
+        if model in PICKERS:
+            _use_picker(field, PICKERS[model], data.get(f"{name}__q", ""))
+        elif isinstance(field.widget, forms.SelectMultiple) and hasattr(field, "choices"):
+            field.widget = LangSelectMultiple(attrs=field.widget.attrs, choices=field.choices)
+        elif type(field.widget) is forms.Select and hasattr(field, "choices"):
+            field.widget = LangSelect(attrs=field.widget.attrs, choices=field.choices)
+
+
+def _localize_date(field: forms.DateField) -> None:
+    pattern = date_input_format()
+    field.widget = forms.DateInput(format=pattern, attrs={"inputmode": "numeric", "size": 10})
+    field.input_formats = [pattern, "%Y-%m-%d"]
+    hint = gettext("Format: %(format)s, e.g. %(example)s") % {
+        "format": gettext("DD.MM.YYYY") if "." in pattern else gettext("DD/MM/YYYY"),
+        "example": dt.date(2026, 11, 28).strftime(pattern),
+    }
+    field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
+
+
+def _use_picker(field: forms.Field, kind: str, query: str) -> None:
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    widget = PickerWidget(kind, multiple=multiple, attrs=field.widget.attrs)
+    widget.required = field.required
+    widget.query = str(query)[:100]
+    if widget.query:
+        widget.matches = lookup_page(kind, widget.query)[0]
+    field.widget = widget
 
 
 @cache
@@ -41,14 +106,13 @@ def proposal_form_class(model: type[models.Model]) -> type[forms.ModelForm]:
             # error summary is the one place errors are reported.
             self.use_required_attribute = False
             for name, field in self.fields.items():
-                if isinstance(field, forms.DateField):
-                    field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                 related = spec.display_select_related.get(name)
                 if related and hasattr(field, "queryset"):
                     # Choice labels follow a foreign key (a citation names its act).
                     field.queryset = field.queryset.select_related(*related)
                 if isinstance(field.widget, forms.SelectMultiple):
                     field.widget.attrs.setdefault("size", 8)
+            localize_form(self)
             self.order_fields(["summary"])
 
     ProposalForm.__name__ = f"{spec.model.__name__}ProposalForm"

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from tracker.law.selectors import (
     legal_act_queryset,
 )
 from tracker.law.selectors import legal_act_detail as legal_act_detail_query
+from tracker.lookups import LOOKUPS, lookup_page
 from tracker.measures.filters import MeasureFilter
 from tracker.measures.selectors import measure_detail as measure_detail_query
 from tracker.measures.selectors import (
@@ -77,9 +79,11 @@ from .forms import (
     CommentForm,
     EvidenceForm,
     add_service_errors,
+    localize_form,
     proposal_form_class,
     proposal_payload,
 )
+from .widgets import choice_label, text_language
 
 PAGE_SIZE = 25
 
@@ -121,6 +125,7 @@ def article_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def measure_list_view(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET or None, queryset=measure_list())
+    localize_form(filterset.form)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -196,6 +201,25 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
+
+
+def lookup(request: HttpRequest, kind: str) -> JsonResponse:
+    """The pickers' JSON: a page of at most 20 organisations, citations or paragraphs matching
+    `q`, labelled in the page's language. Only for people who propose changes."""
+    if kind not in LOOKUPS:
+        raise Http404
+    if not request.user.has_perm("tracker.work_on_changes"):
+        raise PermissionDenied
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, has_next = lookup_page(kind, request.GET.get("q", ""), min(page, 1000))
+    results = []
+    for row in rows:
+        label, code = choice_label(row)
+        results.append({"value": row.pk, "label": label, "lang": text_language(label, code)})
+    return JsonResponse({"results": results, "page": page, "has_next": has_next})
 
 
 # The workflow ----------------------------------------------------------------------------------
@@ -276,6 +300,11 @@ class ProposalView:
     def respond(self) -> HttpResponse:
         form = self.get_form()
         if self.request.method != "POST":
+            return self.render(form)
+        if self.request.POST.get("_find"):
+            # A picker's "Find" (no JavaScript): the same form again, as typed, with the matches
+            # to tick; nothing is saved and nothing is reported as an error yet.
+            form._errors = ErrorDict()
             return self.render(form)
         if form.is_valid():
             cr = self.save(form)
