@@ -39,7 +39,7 @@ def date_input_format() -> str:
     return "%Y-%m-%d"
 
 
-def localize_form(form: forms.BaseForm) -> None:
+def localize_form(form: forms.BaseForm, *, pickers: bool = True) -> None:
     """The form in the page's language: choices named (never coded) and marked with `lang` where
     they are Kazakh on a ru/en page; the `*_kk` inputs marked lang="kk"; dates entered and shown
     day first as the language writes them, with the format as a hint; organisations, citations
@@ -52,7 +52,7 @@ def localize_form(form: forms.BaseForm) -> None:
             _localize_date(field)
             continue
         model = getattr(getattr(field, "queryset", None), "model", None)
-        if model in PICKERS:
+        if pickers and model in PICKERS:
             _use_picker(field, PICKERS[model], data.get(f"{name}__q", ""))
         elif isinstance(field.widget, forms.SelectMultiple) and hasattr(field, "choices"):
             field.widget = LangSelectMultiple(attrs=field.widget.attrs, choices=field.choices)

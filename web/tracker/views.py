@@ -125,7 +125,7 @@ def article_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def measure_list_view(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET or None, queryset=measure_list())
-    localize_form(filterset.form)
+    localize_form(filterset.form, pickers=False)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
