@@ -60,9 +60,21 @@ def localize_form(form: forms.BaseForm, *, pickers: bool = True) -> None:
             field.widget = LangSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
+class LocalDateInput(forms.DateInput):
+    """A text input showing a date day first; the live values and payloads hold ISO strings."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return value  # what the person typed, shown back as typed
+        return super().format_value(value)
+
+
 def _localize_date(field: forms.DateField) -> None:
     pattern = date_input_format()
-    field.widget = forms.DateInput(format=pattern, attrs={"inputmode": "numeric", "size": 10})
+    field.widget = LocalDateInput(format=pattern, attrs={"inputmode": "numeric", "size": 10})
     field.input_formats = [pattern, "%Y-%m-%d"]
     hint = gettext("Format: %(format)s, e.g. %(example)s") % {
         "format": gettext("DD.MM.YYYY") if "." in pattern else gettext("DD/MM/YYYY"),
