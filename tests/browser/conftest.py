@@ -88,10 +88,12 @@ def sign_out(page) -> None:
     page.wait_for_load_state()
 
 
-def axe_violations(page) -> list[dict]:
+def axe_violations(page, *, best_practice: bool = False) -> list[dict]:
+    """axe's WCAG 2.x A/AA violations on the page (and its best-practice rules if asked)."""
     page.add_script_tag(path=str(AXE))
+    tags = AXE_TAGS + (["wcag21a", "best-practice"] if best_practice else [])
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
     )
     return [
         {

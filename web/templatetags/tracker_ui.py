@@ -18,6 +18,7 @@ from django.utils.translation import (
 )
 
 from tracker.common.models import localized, localized_with_language
+from tracker.law.models import PREAMBLE_REFS
 from web.tracker.widgets import mark_kazakh
 
 register = template.Library()
@@ -110,9 +111,6 @@ def citation_refs(citation: Any) -> list[str]:
     if citation.subclause_ref:
         refs.append(gettext("subcl. %s") % citation.subclause_ref)
     return refs
-
-
-PREAMBLE_REFS = {"preamble", "преамбула", "кіріспе"}
 
 
 @register.filter
