@@ -38,17 +38,26 @@ def ministry():
 
 @pytest.fixture
 def editor(ministry):
+    """An editor of the ministry (overrides tests/conftest.py's, which has another ministry)."""
     return f.UserFactory(editor=True, organization=ministry, username="editor-health")
 
 
 @pytest.fixture
 def measure(ministry):
-    return f.MeasureFactory(
-        organizations=[ministry],
-        articles=[f.ArticleFactory(number=9)],
-        title_kk="Пандустар салу",
-        title_ru="",
-    )
+    """A measure of the ministry, titled only in Kazakh."""
+    article = f.ArticleFactory(number=9)
+    return f.MeasureFactory(organizations=[ministry], articles=[article], title_kk="Пандустар салу")
+
+
+def _form_data(measure, editor) -> dict:
+    """The measure's required fields as the proposal form posts them."""
+    return {
+        "title_kk": measure.title_kk,
+        "kind": measure.kind,
+        "status": measure.status,
+        "organizations": [editor.organization_id],
+        "articles": [measure.articles.get().pk],
+    }
 
 
 # The pickers' lookup ---------------------------------------------------------------------------
@@ -113,11 +122,7 @@ def test_find_reloads_the_form_with_matches_and_saves_nothing(client, editor, me
     client.force_login(editor)
     target = url("tracker:measure-propose", measure.pk)
     data = {
-        "title_kk": measure.title_kk,
-        "kind": measure.kind,
-        "status": measure.status,
-        "organizations": [editor.organization_id],
-        "articles": [measure.articles.get().pk],
+        **_form_data(measure, editor),
         "progress": "30",
         "legal_basis__q": "social",
         "_find": "legal_basis",
@@ -153,11 +158,7 @@ def test_dates_are_entered_day_first_with_a_hint(client, editor, measure, lang, 
     assert hint in page
     assert f'value="{shown}"' in page
     data = {
-        "title_kk": measure.title_kk,
-        "kind": measure.kind,
-        "status": measure.status,
-        "organizations": [editor.organization_id],
-        "articles": [measure.articles.get().pk],
+        **_form_data(measure, editor),
         "start_date": typed,
     }
     assert client.post(target, data).status_code == 302
@@ -167,11 +168,7 @@ def test_dates_are_entered_day_first_with_a_hint(client, editor, measure, lang, 
 def test_a_wrong_date_is_reported_on_its_field_and_saves_nothing(client, editor, measure):
     client.force_login(editor)
     data = {
-        "title_kk": measure.title_kk,
-        "kind": measure.kind,
-        "status": measure.status,
-        "organizations": [editor.organization_id],
-        "articles": [measure.articles.get().pk],
+        **_form_data(measure, editor),
         "start_date": "31.02.2020",
     }
     response = client.post(url("tracker:measure-propose", measure.pk, lang="ru"), data)
