@@ -40,7 +40,9 @@ def _organizations(text: str) -> QuerySet[Organization]:
 def _citations(text: str) -> QuerySet[Citation]:
     fields = ("key", "act__title_kk", "act__title_ru", "act__title_en", "text_kk", "article_ref")
     return (
-        Citation.objects.filter(_words_q(text, fields)).select_related("act").order_by("key", "pk")
+        Citation.objects.filter(_words_q(text, fields))
+        .select_related("act", "paragraph")
+        .order_by("key", "pk")
     )
 
 
@@ -60,7 +62,7 @@ class Lookup:
 
 LOOKUPS: dict[str, Lookup] = {
     "organisations": Lookup(Organization, _organizations),
-    "citations": Lookup(Citation, _citations, ("act",)),
+    "citations": Lookup(Citation, _citations, ("act", "paragraph")),
     "paragraphs": Lookup(ReportParagraph, _paragraphs),
 }
 

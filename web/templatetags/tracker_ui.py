@@ -12,14 +12,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import (
     get_language,
     get_language_info,
-    gettext,
     gettext_lazy,
     ngettext,
 )
 
 from tracker.common.models import localized, localized_with_language
-from tracker.law.models import PREAMBLE_REFS
-from web.tracker.widgets import mark_kazakh
+from web.tracker.widgets import citation_refs, mark_kazakh
 
 register = template.Library()
 
@@ -95,22 +93,6 @@ def lang_kk(value: Any) -> str:
     if value is None or value == "":
         return ""
     return mark_kazakh(value)
-
-
-def citation_refs(citation: Any) -> list[str]:
-    """«art. 5», «cl. 2», «subcl. 3» in the page's language; the preamble is named, never
-    «preamble-бап» or «ст. preamble»."""
-    refs = []
-    if citation.article_ref:
-        if citation.article_ref.strip().lower() in PREAMBLE_REFS:
-            refs.append(gettext("Preamble"))
-        else:
-            refs.append(gettext("art. %s") % citation.article_ref)
-    if citation.clause_ref:
-        refs.append(gettext("cl. %s") % citation.clause_ref)
-    if citation.subclause_ref:
-        refs.append(gettext("subcl. %s") % citation.subclause_ref)
-    return refs
 
 
 @register.filter

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tracker.common.models import localized_with_language
+from tracker.law.models import PREAMBLE_REFS
 from tracker.lookups import chosen
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
@@ -83,12 +84,10 @@ def choice_label(obj: models.Model) -> tuple[str, str]:
         return f"{obj.number}. {_truncate(title, 60)}", code
     if label == "tracker.Citation":
         act, code = localized_with_language(obj.act, "title")
-        refs = [
-            _("art. %s") % obj.article_ref if obj.article_ref else "",
-            _("cl. %s") % obj.clause_ref if obj.clause_ref else "",
-            _("subcl. %s") % obj.subclause_ref if obj.subclause_ref else "",
-        ]
-        return ", ".join([_truncate(act, 90), *[r for r in refs if r]]), code
+        refs = citation_refs(obj)
+        # The report's paragraph that cites it tells apart citations of the same act.
+        where = f" (¶{obj.paragraph.number})" if obj.paragraph_id else ""
+        return ", ".join([_truncate(act, 80), *refs]) + where, code
     if label == "tracker.ReportParagraph":
         return f"¶{obj.number} {_truncate(obj.text_kk, 100)}", "kk"
     if label == "indicators.DimensionValue":
@@ -100,6 +99,22 @@ def choice_label(obj: models.Model) -> tuple[str, str]:
     if hasattr(obj, "name_kk"):
         return localized_with_language(obj, "name")
     return str(obj), ""
+
+
+def citation_refs(citation: Any) -> list[str]:
+    """«art. 5», «cl. 2», «subcl. 3» in the page's language; the preamble is named, never
+    «preamble-бап» or «ст. preamble»."""
+    refs = []
+    if citation.article_ref:
+        if citation.article_ref.strip().lower() in PREAMBLE_REFS:
+            refs.append(_("Preamble"))
+        else:
+            refs.append(_("art. %s") % citation.article_ref)
+    if citation.clause_ref:
+        refs.append(_("cl. %s") % citation.clause_ref)
+    if citation.subclause_ref:
+        refs.append(_("subcl. %s") % citation.subclause_ref)
+    return refs
 
 
 def _truncate(text: str, size: int) -> str:
