@@ -110,6 +110,24 @@ KAZAKH_OUTSIDE_KK = """() => {
   }
   return found;
 }"""
+# Words in table cells split across lines (the «Б/а/п/т/а/р» defect): a word — without a hyphen,
+# slash or dash, where a break is allowed — whose text spans more than one line box.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('th, td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (const match of node.nodeValue.matchAll(/[^\\s\\-‐–—\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken.slice(0, 10);
+}"""
 SIDEWAYS = """() => {
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width) return null;
@@ -175,6 +193,8 @@ def _check_page(page, path: str, lang: str) -> dict:
     page.set_viewport_size({"width": 1280, "height": 900})
     if violations := axe_violations(page, best_practice=True):
         problems["axe"] = violations
+    if broken := page.evaluate(BROKEN_WORDS):
+        problems["words broken at 1280 px"] = broken
     page.set_viewport_size({"width": 320, "height": 800})
     if (overflow := page.evaluate(SIDEWAYS)) is not None:
         problems["sideways at 320 px"] = overflow
