@@ -295,3 +295,17 @@ def test_measure_list_names_organisations_and_keeps_the_article_filter_short(cli
     assert option
     assert len(option.group(1)) <= 64
     assert 'lang="kk"' in option.group(0)
+
+
+def test_english_only_name_on_a_russian_page_is_marked_english(client):
+    f.IndicatorFactory(name_kk="", name_ru="", name_en="Share of accessible polling stations")
+    page = client.get(url("indicators:indicator-list", lang="ru")).content.decode()
+    assert '<span lang="en">Share of accessible polling stations</span>' in page
+
+
+def test_an_organisation_without_a_short_name_is_named_not_coded(client):
+    org = f.OrganizationFactory(
+        code="MCS-DIV-DISABILITY-SPORT", short_kk="", name_ru="Управление спорта инвалидов"
+    )
+    with translation.override("ru"):
+        assert str(org) == "Управление спорта инвалидов"
