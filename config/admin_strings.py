@@ -7,7 +7,7 @@ LOCALE_PATHS wins over the libraries' own. The tuple is never read."""
 from django.utils.translation import gettext_lazy as _
 
 ADMIN_STRINGS = (
-    # django.contrib.admin (templates)
+    # Django's own admin templates
     _("View site"),
     _("Recent actions"),
     _("My actions"),
