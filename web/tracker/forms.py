@@ -11,10 +11,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import DimensionValue
+from tracker.common.models import localized
 from tracker.convention.models import ReportParagraph
 from tracker.law.models import Citation
 from tracker.lookups import lookup_page
@@ -54,6 +58,10 @@ def localize_form(form: forms.BaseForm, *, pickers: bool = True) -> None:
         model = getattr(getattr(field, "queryset", None), "model", None)
         if pickers and model in PICKERS:
             _use_picker(field, PICKERS[model], data.get(f"{name}__q", ""))
+        elif model is DimensionValue:
+            field.widget = LangSelectMultiple(
+                attrs=field.widget.attrs, choices=_dimension_groups(field.queryset)
+            )
         elif isinstance(field.widget, forms.SelectMultiple) and hasattr(field, "choices"):
             field.widget = LangSelectMultiple(attrs=field.widget.attrs, choices=field.choices)
         elif type(field.widget) is forms.Select and hasattr(field, "choices"):
@@ -70,6 +78,17 @@ class LocalDateInput(forms.DateInput):
             except ValueError:
                 return value  # what the person typed, shown back as typed
         return super().format_value(value)
+
+
+def _dimension_groups(queryset: QuerySet) -> list[tuple[str, list]]:
+    """Dimension values grouped under their dimension's name (one <optgroup> each, the option
+    only the value's name): "Region" → "Akmola", never "region=akmola" (one query)."""
+    groups: dict[str, list] = {}
+    for value in queryset.select_related("dimension").order_by("dimension__code", "code"):
+        dimension = localized(value.dimension, "name") or value.dimension.code
+        label = localized(value, "name") or value.code
+        groups.setdefault(dimension, []).append((ModelChoiceIteratorValue(value.pk, value), label))
+    return list(groups.items())
 
 
 def _localize_date(field: forms.DateField) -> None:

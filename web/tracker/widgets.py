@@ -128,7 +128,9 @@ class _LangOptionsMixin:
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         instance = getattr(value, "instance", None)
         code = ""
-        if instance is not None:
+        if instance is not None and subindex is not None:  # inside an <optgroup>: its own name
+            code = localized_with_language(instance, "name")[1]
+        elif instance is not None:
             label, code = choice_label(instance)
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         code = text_language(label, code)
