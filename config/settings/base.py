@@ -41,13 +41,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in the admin
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -108,6 +109,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates are looked up like page templates (templates/ first), so the project can give
+# the admin's split date-time widget its missing labels (templates/admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if "DATABASE_URL" not in os.environ:
     # The embedded default keeps its files under var/, which a fresh clone does not have yet.

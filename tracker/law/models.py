@@ -104,6 +104,10 @@ class LegalActAlias(models.Model):
         return self.text[:120]
 
 
+# How the report and the fixtures write a citation of an act's preamble instead of an article.
+PREAMBLE_REFS = frozenset({"preamble", "преамбула", "кіріспе"})
+
+
 class Citation(Provenance, Versioned):
     """A pinpoint reference into a national legal act (article, clause, subclause), made in a report
     paragraph. The Convention's own articles are never cited here: they are `Article`s."""
@@ -152,8 +156,12 @@ class Citation(Provenance, Versioned):
 
     @property
     def pinpoint(self) -> str:
-        parts = [str(self.act.title_kk)[:60] if self.act_id else ""]
-        if self.article_ref:
+        # The act in the reader's language (Kazakh where it has no other title); the preamble
+        # is named, never «ст. preamble».
+        parts = [localized(self.act, "title")[:60] if self.act_id else ""]
+        if self.article_ref and self.article_ref.strip().lower() in PREAMBLE_REFS:
+            parts.append(_("Preamble"))
+        elif self.article_ref:
             parts.append(_("art. %s") % self.article_ref)
         if self.clause_ref:
             parts.append(_("cl. %s") % self.clause_ref)

@@ -67,7 +67,9 @@ class Organization(Provenance, Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.short_kk or self.code
+        # The short name the report uses, else the name; the code (MCS-DIV-DISABILITY-SPORT) is
+        # an identifier, never shown as a name.
+        return self.short_kk or self.name or self.code
 
     @property
     def name(self) -> str:

@@ -3,12 +3,15 @@ in change requests and are never joined in here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
+from tracker.common.models import localized_with_language
 from tracker.rules import Proposal
 
 from .models import (
@@ -24,6 +27,60 @@ from .transitions import TRANSITIONS, Action
 
 if TYPE_CHECKING:
     from tracker.organisations.models import User
+
+PENDING_STATUSES = (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.RETURNED)
+
+
+def record_title(obj: models.Model | None, payload: Values | None = None) -> tuple[str, str]:
+    """A record as people name it, with the language of the text: a measure or legal act by its
+    title, an indicator by its name, an observation or target by its indicator and period; a
+    record still to be created by the title or name proposed for it. ("", "") when unnamed."""
+    if obj is None:
+        payload = payload or {}
+        for field in ("title", "name"):
+            for code in _languages():
+                if payload.get(f"{field}_{code}"):
+                    return str(payload[f"{field}_{code}"]), code
+        return "", ""
+    for field in ("title", "name"):
+        if hasattr(obj, f"{field}_kk"):
+            return localized_with_language(obj, field)
+    indicator = getattr(obj, "indicator", None)
+    if indicator is not None:
+        name, code = localized_with_language(indicator, "name")
+        when = getattr(obj, "year", None) or getattr(getattr(obj, "period_end", None), "year", "")
+        return f"{name} ({when})", code
+    return str(obj), ""
+
+
+def _languages() -> list[str]:
+    current = (get_language() or "kk")[:2]
+    return [current] + [code for code in ("kk", "ru", "en") if code != current]
+
+
+def with_record_titles(change_requests: Iterable[ChangeRequest]) -> list[ChangeRequest]:
+    """The change requests with `record_title` and `record_lang` set: the record each is about,
+    named, fetched with one query per kind of record (never one per row)."""
+    crs = list(change_requests)
+    wanted: dict[type[models.Model], set[int]] = {}
+    for cr in crs:
+        if cr.target_id is not None:
+            wanted.setdefault(cr.target_type.model_class(), set()).add(cr.target_id)
+    found: dict[tuple[type[models.Model], int], models.Model] = {}
+    for model, ids in wanted.items():
+        queryset = model._default_manager.all()
+        if any(f.name == "indicator" for f in model._meta.get_fields()):
+            queryset = queryset.select_related("indicator")
+        for pk, obj in queryset.in_bulk(ids).items():
+            found[(model, pk)] = obj
+    for cr in crs:
+        target = None
+        if cr.target_id is not None:
+            target = found.get((cr.target_type.model_class(), cr.target_id))
+        payload = cr.payload if target is None else None
+        cr.record_title, cr.record_lang = record_title(target, payload)
+    return crs
+
 
 # The editorial workflow ------------------------------------------------------------------------
 
@@ -74,10 +131,13 @@ def change_request_diff(cr: ChangeRequest) -> list[dict[str, Any]]:
         target = spec.model._default_manager.prefetch_related(*m2m).filter(pk=cr.target_id).first()
         live = serialize(spec, target) if target is not None else {}
     base = cr.base_values if cr.operation == ChangeOperation.UPDATE else {}
+    # "Changed meanwhile" is news only while the change waits: once decided, the live record is
+    # expected to differ from the base (an approval applied it).
+    pending = cr.status in PENDING_STATUSES
     rows = []
     for name in spec.fields:
         proposed = name in cr.payload
-        meanwhile = bool(base) and name in base and base[name] != live.get(name)
+        meanwhile = pending and bool(base) and name in base and base[name] != live.get(name)
         if not (proposed or meanwhile):
             continue
         rows.append(

@@ -5,11 +5,19 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext_lazy,
+    ngettext,
+)
 
 from tracker.common.models import localized, localized_with_language
+from web.tracker.widgets import citation_refs, mark_kazakh
 
 register = template.Library()
 
@@ -52,6 +60,72 @@ def in_lang(obj: Any, field: str) -> str:
     if obj is None:
         return ""
     value, code = localized_with_language(obj, field)
-    if code == (get_language() or "kk")[:2]:
-        return conditional_escape(value)
-    return format_html('<span lang="{}">{}</span>', code, value)
+    return mark_kazakh(value, code)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, Any]]:
+    """The current page in each language — the language switcher is links (bookmarkable, no form,
+    no JavaScript). `translate_url` swaps the /kk/ prefix; the query string is kept."""
+    request = context.get("request")
+    current = (get_language() or "kk")[:2]
+    path = request.get_full_path() if request is not None else "/"
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def lang_kk(value: Any) -> str:
+    """Text that is Kazakh (it has letters Russian lacks: ә ғ қ ң ө ұ ү һ і) wrapped in
+    `<span lang="kk">` on a ru or en page, so a screen reader reads it as Kazakh (WCAG 3.1.2);
+    any other text as it is. For data without a language of its own: short names, annex
+    sources, values in a diff."""
+    if value is None or value == "":
+        return ""
+    return mark_kazakh(value)
+
+
+@register.filter
+def citation(value: Any, link: str = "") -> str:
+    """A citation as people read it: the act's title in the page's language (a Kazakh fallback
+    marked lang="kk"), then the article, clause and subclause. `|citation:"link"` links the
+    title to the act's page."""
+    if value is None:
+        return ""
+    title = in_lang(value.act, "title")
+    if link:
+        url = reverse("tracker:legal-act-detail", args=[value.act_id])
+        title = format_html('<a href="{}">{}</a>', url, title)
+    refs = citation_refs(value)
+    return format_html("{}{}", title, ", " + ", ".join(refs) if refs else "")
+
+
+ISSUERS = {
+    "parliament": gettext_lazy("Parliament of the Republic of Kazakhstan"),
+    "president": gettext_lazy("President of the Republic of Kazakhstan"),
+    "government": gettext_lazy("Government of the Republic of Kazakhstan"),
+}
+
+
+@register.filter
+def issuer(act: Any) -> str:
+    """Who issued a legal act, named: its organisation's name, or a translated label for the
+    State's highest bodies — never a code such as "parliament"."""
+    if act is None:
+        return ""
+    if getattr(act, "issuing_organization_id", None):
+        return in_lang(act.issuing_organization, "name")
+    code = (act.issuer or "").strip()
+    if code.lower() in ISSUERS:
+        return conditional_escape(ISSUERS[code.lower()])
+    return lang_kk(code)

@@ -4,16 +4,112 @@ in one place, and the services validate the payload again whatever the form said
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import DimensionValue
+from tracker.common.models import localized
+from tracker.convention.models import ReportParagraph
+from tracker.law.models import Citation
+from tracker.lookups import lookup_page
 from tracker.models import ChangeRequest
+from tracker.organisations.models import Organization
 from tracker.workflow.specs import EditSpec, Values, serialize, spec_for, to_json
+
+from .widgets import LangSelect, LangSelectMultiple, PickerWidget
+
+PICKERS: dict[type[models.Model], str] = {
+    Organization: "organisations",
+    Citation: "citations",
+    ReportParagraph: "paragraphs",
+}
+
+
+def date_input_format() -> str:
+    """The page language's day-first input format (config/formats: 28.11.2026, 28/11/2026)."""
+    for pattern in formats.get_format("DATE_INPUT_FORMATS"):
+        if not pattern.startswith("%Y"):
+            return pattern
+    return "%Y-%m-%d"
+
+
+def localize_form(form: forms.BaseForm, *, pickers: bool = True) -> None:
+    """The form in the page's language: choices named (never coded) and marked with `lang` where
+    they are Kazakh on a ru/en page; the `*_kk` inputs marked lang="kk"; dates entered and shown
+    day first as the language writes them, with the format as a hint; organisations, citations
+    and paragraphs picked with a searchable picker instead of a list of every row."""
+    data = form.data if form.is_bound else {}
+    for name, field in form.fields.items():
+        if name.endswith("_kk"):
+            field.widget.attrs["lang"] = "kk"
+        if isinstance(field, forms.DateField):
+            _localize_date(field)
+            continue
+        model = getattr(getattr(field, "queryset", None), "model", None)
+        if pickers and model in PICKERS:
+            _use_picker(field, PICKERS[model], data.get(f"{name}__q", ""))
+        elif model is DimensionValue:
+            field.widget = LangSelectMultiple(
+                attrs=field.widget.attrs, choices=_dimension_groups(field.queryset)
+            )
+        elif isinstance(field.widget, forms.SelectMultiple) and hasattr(field, "choices"):
+            field.widget = LangSelectMultiple(attrs=field.widget.attrs, choices=field.choices)
+        elif type(field.widget) is forms.Select and hasattr(field, "choices"):
+            field.widget = LangSelect(attrs=field.widget.attrs, choices=field.choices)
+
+
+class LocalDateInput(forms.DateInput):
+    """A text input showing a date day first; the live values and payloads hold ISO strings."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return value  # what the person typed, shown back as typed
+        return super().format_value(value)
+
+
+def _dimension_groups(queryset: QuerySet) -> list[tuple[str, list]]:
+    """Dimension values grouped under their dimension's name (one <optgroup> each, the option
+    only the value's name): "Region" → "Akmola", never "region=akmola" (one query)."""
+    groups: dict[str, list] = {}
+    for value in queryset.select_related("dimension").order_by("dimension__code", "code"):
+        dimension = localized(value.dimension, "name") or value.dimension.code
+        label = localized(value, "name") or value.code
+        groups.setdefault(dimension, []).append((ModelChoiceIteratorValue(value.pk, value), label))
+    return list(groups.items())
+
+
+def _localize_date(field: forms.DateField) -> None:
+    pattern = date_input_format()
+    field.widget = LocalDateInput(format=pattern, attrs={"inputmode": "numeric", "size": 10})
+    field.input_formats = [pattern, "%Y-%m-%d"]
+    hint = gettext("Format: %(format)s, e.g. %(example)s") % {
+        "format": gettext("DD.MM.YYYY") if "." in pattern else gettext("DD/MM/YYYY"),
+        "example": dt.date(2026, 11, 28).strftime(pattern),
+    }
+    field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
+
+
+def _use_picker(field: forms.Field, kind: str, query: str) -> None:
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    widget = PickerWidget(kind, multiple=multiple, attrs=field.widget.attrs)
+    widget.required = field.required
+    widget.query = str(query)[:100]
+    if widget.query:
+        widget.matches = lookup_page(kind, widget.query)[0]
+    field.widget = widget
 
 
 @cache
@@ -44,14 +140,13 @@ def proposal_form_class(model: type[models.Model]) -> type[forms.ModelForm]:
             # error summary is the one place errors are reported.
             self.use_required_attribute = False
             for name, field in self.fields.items():
-                if isinstance(field, forms.DateField):
-                    field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                 related = spec.display_select_related.get(name)
                 if related and hasattr(field, "queryset"):
                     # Choice labels follow a foreign key (a citation names its act).
                     field.queryset = field.queryset.select_related(*related)
                 if isinstance(field.widget, forms.SelectMultiple):
                     field.widget.attrs.setdefault("size", 8)
+            localize_form(self)
             self.order_fields(["summary"])
 
     ProposalForm.__name__ = f"{spec.model.__name__}ProposalForm"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("legal-acts/<int:pk>/", views.legal_act_detail, name="legal-act-detail"),
     path("legal-acts/<int:pk>/propose/", views.legal_act_propose, name="legal-act-propose"),
     path("organisations/<str:code>/", views.organization_detail, name="organization-detail"),
+    path("lookup/<slug:kind>/", views.lookup, name="lookup"),
     path("my-work/", views.my_work, name="my-work"),
     path("search/", search.search_page, name="search"),
     path("changes/<int:pk>/", views.change_request_detail, name="change-request-detail"),

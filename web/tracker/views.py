@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from tracker.law.selectors import (
     legal_act_queryset,
 )
 from tracker.law.selectors import legal_act_detail as legal_act_detail_query
+from tracker.lookups import LOOKUPS, lookup_page
 from tracker.measures.filters import MeasureFilter
 from tracker.measures.selectors import measure_detail as measure_detail_query
 from tracker.measures.selectors import (
@@ -68,6 +70,7 @@ from tracker.workflow.selectors import (
     open_change_requests,
     record_history_display,
     review_queue,
+    with_record_titles,
 )
 from tracker.workflow.specs import serialize, spec_for
 from tracker.workflow.transitions import TransitionNotAllowed
@@ -76,9 +79,11 @@ from .forms import (
     CommentForm,
     EvidenceForm,
     add_service_errors,
+    localize_form,
     proposal_form_class,
     proposal_payload,
 )
+from .widgets import choice_label, text_language
 
 PAGE_SIZE = 25
 
@@ -130,6 +135,7 @@ def article_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 def measure_list_view(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET or None, queryset=measure_list())
+    localize_form(filterset.form, pickers=False)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -207,6 +213,25 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def lookup(request: HttpRequest, kind: str) -> JsonResponse:
+    """The pickers' JSON: a page of at most 20 organisations, citations or paragraphs matching
+    `q`, labelled in the page's language. Only for people who propose changes."""
+    if kind not in LOOKUPS:
+        raise Http404
+    if not request.user.has_perm("tracker.work_on_changes"):
+        raise PermissionDenied
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, has_next = lookup_page(kind, request.GET.get("q", ""), min(page, 1000))
+    results = []
+    for row in rows:
+        label, code = choice_label(row)
+        results.append({"value": row.pk, "label": label, "lang": text_language(label, code)})
+    return JsonResponse({"results": results, "page": page, "has_next": has_next})
+
+
 # The workflow ----------------------------------------------------------------------------------
 
 
@@ -248,12 +273,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
         for name, status in sections.items():
             crs = open_change_requests(organization_id=org, statuses=[status])
             context[name] = _paged(request, crs, f"{name}_page")
+            context[name]["page"].object_list = with_record_titles(context[name]["page"])
         context["needs_review"] = _paged(
             request, measures_needing_review(organization_id=org), "needs_review_page"
         )
     if reviewer:
         context["queue"] = _paged(request, review_queue(), "queue_page")
-        context["decisions"] = decisions_by(user_id=user.pk)
+        context["queue"]["page"].object_list = with_record_titles(context["queue"]["page"])
+        context["decisions"] = with_record_titles(decisions_by(user_id=user.pk))
     return render(request, "tracker/my_work.html", context)
 
 
@@ -284,6 +311,11 @@ class ProposalView:
     def respond(self) -> HttpResponse:
         form = self.get_form()
         if self.request.method != "POST":
+            return self.render(form)
+        if self.request.POST.get("_find"):
+            # A picker's "Find" (no JavaScript): the same form again, as typed, with the matches
+            # to tick; nothing is saved and nothing is reported as an error yet.
+            form._errors = ErrorDict()
             return self.render(form)
         self.status = 400
         if form.is_valid():
@@ -414,6 +446,7 @@ def _change_request_page(
     status: int = 200,
 ) -> HttpResponse:
     model = cr.target_type.model_class()
+    with_record_titles([cr])
     diff = change_request_diff(cr)
     # The buttons are exactly what the rules and the transition table allow this person now.
     allowed = available_actions(user=request.user, cr=cr)
