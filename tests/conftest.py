@@ -26,3 +26,14 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database rolls back between tests, the
+    process's local-memory cache does not (the dashboard's numbers are cached there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -59,3 +59,13 @@ def citations_of_article(*, article_id: int) -> QuerySet[Citation]:
         .select_related("act", "paragraph")
         .order_by("act__title_kk", "act_id", "key")
     )
+
+
+def acts_cited_under_article(*, article_id: int, limit: int) -> tuple[list[LegalAct], int]:
+    """The legal basis of an article in brief: the `limit` acts cited most under it, each with
+    `citation_count`, and how many acts are cited in all. Two queries whatever the size."""
+    acts = LegalAct.objects.filter(citations__crpd_article=article_id).annotate(
+        citation_count=Count("citations")
+    )
+    total = LegalAct.objects.filter(citations__crpd_article=article_id).distinct().count()
+    return list(acts.order_by("-citation_count", "title_kk", "pk")[:limit]), total

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tracker.convention.models import Article, ReportParagraph
 from tracker.law.models import Citation
 from tracker.organisations.models import Organization
 from tracker.quality.models import DataFlag
 
-from .models import Measure
+from .models import Measure, MeasureStatus
 
 
 def measure_list(*, with_sources: bool = False) -> QuerySet[Measure]:
@@ -70,3 +71,19 @@ def measures_needing_review(*, organization_id: int) -> QuerySet[Measure]:
 def measure_queryset() -> QuerySet[Measure]:
     """Measures as they are, for a proposal to start from one."""
     return Measure.objects.all()
+
+
+def measure_status_counts(
+    *, article_id: int | None = None, organization_id: int | None = None
+) -> dict[str, int]:
+    """Live measures by status, and how many are overdue (the status reports' rule: past the due
+    date and neither implemented nor discontinued), of an article or an organisation: one query."""
+    qs = Measure.objects.all()
+    if article_id is not None:
+        qs = qs.filter(articles=article_id)
+    if organization_id is not None:
+        qs = qs.filter(organizations=organization_id)
+    closed = (MeasureStatus.IMPLEMENTED, MeasureStatus.DISCONTINUED)
+    overdue = Q(due_date__lt=timezone.localdate()) & ~Q(status__in=closed)
+    aggregates = {value: Count("pk", filter=Q(status=value)) for value in MeasureStatus.values}
+    return qs.aggregate(**aggregates, overdue=Count("pk", filter=overdue))
