@@ -96,13 +96,13 @@ def programme(country):
     return programme
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_page_renders_in_each_language(client, country, programme, lang):
+def test_every_page_renders_in_each_language(client, country, programme):
     indicator = regional_indicator(country)
-    for path in pages(country, indicator, programme):
-        response = client.get(path.format(lang=lang))
-        assert response.status_code == 200, path
-        assert f'<html lang="{lang}">' in response.content.decode()
+    for lang in LANGS:
+        for path in pages(country, indicator, programme):
+            response = client.get(path.format(lang=lang))
+            assert response.status_code == 200, path
+            assert f'<html lang="{lang}">' in response.content.decode()
 
 
 def test_dashboard_numbers_are_the_national_overviews(client, country):
@@ -130,7 +130,7 @@ def test_dashboard_numbers_are_the_national_overviews(client, country):
 
 
 def _caption_count(html: str) -> int:
-    return int(re.search(r"<caption>\s*(\d+)", html).group(1))
+    return int(re.search(r"<caption[^>]*>\s*(\d+)", html).group(1))
 
 
 def test_every_dashboard_number_links_to_the_list_that_counts_it(client, country):
@@ -263,7 +263,7 @@ def test_query_counts_do_not_grow_with_the_data(client, country, programme):
     paths = [p.format(lang="en") for p in pages(country, indicator, programme)]
     client.force_login(country.mh_editor)
     small = _queries(client, paths)
-    grow(country, 30)
+    grow(country, 12)
     for year in range(2000, 2014):
         f.ObservationFactory(
             indicator=indicator,
@@ -271,7 +271,7 @@ def test_query_counts_do_not_grow_with_the_data(client, country, programme):
             period_end=dt.date(year, 12, 31),
             value=Decimal(year - 1990),
         )
-    assert Measure.objects.count() > 150
+    assert Measure.objects.count() > 60
     large = _queries(client, paths)
     assert large == small
     assert max(small.values()) <= 40, small
