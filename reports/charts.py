@@ -232,7 +232,8 @@ def stacked_bar(
         return _svg([])
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar" width="{width}" height="16" '
-        f'viewBox="0 0 {width} 16" role="img" aria-label="{escape(label)}">'
+        f'viewBox="0 0 {width} 16" preserveAspectRatio="none" role="img" '
+        f'aria-label="{escape(label)}">'
     ]
     x = 0.0
     for key, _label, n in parts:
