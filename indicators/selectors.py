@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -149,26 +150,29 @@ def indicator_breakdowns(indicator_id: int) -> list[str]:
     )
 
 
-def cells_of_dimension(indicator_id: int, dimension: str) -> list[tuple[int, str, Decimal]]:
-    """The cells broken down by one dimension alone, as (year, value code, value), each year
-    once per value (the rule of totals_by_year: the longer period, then the later recorded)."""
+def cells_of_dimension(indicator_id: int, dimensions: list[str]) -> list[tuple[int, str, Decimal]]:
+    """The cells broken down by exactly these dimensions (one, or a combination), as (year,
+    values joined by ';' in the dimensions' order, value), each year once per cell (the rule of
+    totals_by_year: the longer period, then the later recorded)."""
+    pattern = "^" + ";".join(f"{re.escape(d)}=[^;]+" for d in sorted(dimensions)) + "$"
     rows = (
-        Observation.objects.filter(indicator_id=indicator_id, dims_key__startswith=f"{dimension}=")
-        .exclude(dims_key__contains=";")
+        Observation.objects.filter(indicator_id=indicator_id, dims_key__regex=pattern)
         .order_by("period_end", "-period_start", "pk")
         .values_list("period_end", "dims_key", "value")
     )
     cells: dict[tuple[int, str], Decimal] = {}
     for end, key, value in rows:
-        cells[(end.year, key.split("=", 1)[1])] = value
+        code = ";".join(part.split("=", 1)[1] for part in key.split(";"))
+        cells[(end.year, code)] = value
     return [(year, code, value) for (year, code), value in sorted(cells.items())]
 
 
-def dimension_with_values(code: str) -> Dimension | None:
-    return (
-        Dimension.objects.filter(code=code)
-        .prefetch_related(Prefetch("values", queryset=DimensionValue.objects.order_by("pk")))
-        .first()
+def values_of_dimensions(codes: list[str]) -> list[DimensionValue]:
+    """The values of some dimensions, in their recorded order (one query)."""
+    return list(
+        DimensionValue.objects.filter(dimension__code__in=codes)
+        .select_related("dimension")
+        .order_by("dimension__code", "pk")
     )
 
 

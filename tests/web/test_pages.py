@@ -320,6 +320,26 @@ def test_indicator_page_shows_periods_as_years_and_a_paginated_pivot(client, cou
     assert client.get(f"/en/indicators/{indicator.pk}/?dim=nope").context["chosen"] == "region"
 
 
+def test_a_crossed_breakdown_is_offered_with_its_cells_named_in_the_language(client, country):
+    indicator = regional_indicator(country, years=range(2016, 2018))
+    cell = f.ObservationFactory(
+        indicator=indicator,
+        period_start=dt.date(2017, 1, 1),
+        period_end=dt.date(2017, 12, 31),
+        value=Decimal(7),
+        dims_key="region=akmola;sex=female",
+    )
+    response = client.get(f"/ru/indicators/{indicator.pk}/?dim=region%2Bsex")
+    assert [d.code for d in response.context["dimensions"]] == ["region", "sex", "region+sex"]
+    assert response.context["chosen"] == "region+sex"
+    (column,) = response.context["pivot"]["columns"]
+    assert column.code == "akmola;female"
+    # The region has no Russian name: the pair falls back to Kazakh, marked as such.
+    html = response.content.decode()
+    assert '<span lang="kk">Өңір 6 · әйел</span>' in html
+    assert response.context["pivot"]["rows"][0]["cells"] == [cell.value]
+
+
 def test_indicator_page_chart_has_a_summary_and_the_verdict_per_year(client, country):
     response = client.get(f"/en/indicators/{country.mh_off_track.pk}/")
     html = response.content.decode()

@@ -10,6 +10,7 @@ queries does not depend on how many observations an indicator has."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,6 @@ from indicators.progress import ProgressStatus, numeric_targets, progress_status
 from indicators.selectors import (
     cells_of_dimension,
     dimension_names,
-    dimension_with_values,
     indicator_breakdowns,
     indicator_header,
     indicator_list,
@@ -33,6 +33,7 @@ from indicators.selectors import (
     programme_detail,
     programmes_with_counts,
     totals_of,
+    values_of_dimensions,
 )
 from reports.charts import LineChart, Tile, sparkline, tile_map
 from reports.selectors import cached_national_summary
@@ -44,6 +45,7 @@ from web.tracker.pages import verdict_rows
 YEARS_PER_PAGE = 10
 OBSERVATIONS_PER_PAGE = 25
 MULTIPLES = 12
+MAX_COLUMNS = 30
 FILTERS = ("verdict", "organization", "article", "programme")
 
 
@@ -187,20 +189,72 @@ def _totals(indicator_id: int) -> list[tuple[int, Decimal]]:
     return totals_of([indicator_id]).get(indicator_id, [])
 
 
+@dataclass
+class Named:
+    """A column or a breakdown named in each language (`in_lang` and `localized` read it):
+    one dimension value, or a combination of them joined by " · " (dimensions by " × ")."""
+
+    code: str
+    name_kk: str = ""
+    name_ru: str = ""
+    name_en: str = ""
+
+    @classmethod
+    def join(cls, code: str, parts: list, sep: str) -> Named:
+        names = {
+            lang: sep.join(getattr(p, f"name_{lang}", "") or p.name_kk for p in parts)
+            for lang in ("kk", "ru", "en")
+        }
+        if not all(getattr(p, "name_ru", "") for p in parts):
+            names["ru"] = ""  # a part lacks its Russian name: the whole falls back to Kazakh
+        if not all(getattr(p, "name_en", "") for p in parts):
+            names["en"] = ""
+        return cls(code, names["kk"], names["ru"], names["en"])
+
+
+def _breakdown_sets(keys: list[str]) -> tuple[list[str], int]:
+    """The breakdowns an indicator has (each a set of dimensions, "region" or "age_group+sex")
+    with at most MAX_COLUMNS cells a year, regions first; and how many have more."""
+    sets: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        dims = "+".join(part.split("=", 1)[0] for part in key.split(";"))
+        sets[dims].add(key)
+    shown = [d for d, cells in sets.items() if len(cells) <= MAX_COLUMNS]
+    shown.sort(key=lambda d: (d != "region", d.count("+"), d))
+    return shown, len(sets) - len(shown)
+
+
 def _choose_dimension(request: HttpRequest, keys: list[str]) -> tuple[list[str], str | None, int]:
-    """The dimensions the indicator is broken down by alone, the chosen one (?dim=, else the
-    regions, else the first) and how many combinations cross two or more dimensions."""
-    single = sorted({k.split("=", 1)[0] for k in keys if ";" not in k})
-    crossed = sum(1 for k in keys if ";" in k)
+    """The breakdowns on offer, the chosen one (?dim=, else the regions, else the first) and how
+    many breakdowns are too wide to offer (they are in the table of all observations)."""
+    sets, wide = _breakdown_sets(keys)
     wanted = request.GET.get("dim")
-    if wanted in single:
-        return single, wanted, crossed
-    if "region" in single:
-        return single, "region", crossed
-    return single, (single[0] if single else None), crossed
+    if wanted in sets:
+        return sets, wanted, wide
+    return sets, (sets[0] if sets else None), wide
 
 
-def _pivot(cells, values, totals, page_number) -> dict[str, Any]:
+def _columns(chosen: str, present: set[str]) -> list[Named]:
+    dims = chosen.split("+")
+    values = values_of_dimensions(dims)
+    by_dim: dict[str, dict[str, Any]] = defaultdict(dict)
+    for v in values:
+        by_dim[v.dimension.code][v.code] = v
+    order = {(v.dimension.code, v.code): i for i, v in enumerate(values)}
+    columns = []
+    for code in present:
+        parts = code.split(";")
+        found = [by_dim[d].get(c) or Named(c, c) for d, c in zip(dims, parts, strict=False)]
+        columns.append(Named.join(code, found, " · "))
+    return sorted(
+        columns,
+        key=lambda c: [
+            order.get((d, p), 10**6) for d, p in zip(dims, c.code.split(";"), strict=False)
+        ],
+    )
+
+
+def _pivot(cells, columns, totals, page_number) -> dict[str, Any]:
     """Period × the chosen dimension's values, with the recorded total of each year; years
     paginated."""
     by_year: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -209,8 +263,6 @@ def _pivot(cells, values, totals, page_number) -> dict[str, Any]:
     total_of = dict(totals)
     years = sorted(set(by_year) | set(total_of), reverse=True)
     page = Paginator(years, YEARS_PER_PAGE).get_page(page_number)
-    present = {code for _y, code, _v in cells}
-    columns = [v for v in values if v.code in present]
     rows = [
         {
             "year": year,
@@ -297,24 +349,22 @@ def _multiples(cells, values, indicator: Indicator) -> list[dict[str, Any]]:
 
 def _breakdown(request: HttpRequest, indicator: Indicator, totals) -> dict[str, Any]:
     keys = indicator_breakdowns(indicator.pk)
-    single, chosen, crossed = _choose_dimension(request, keys)
-    names = dimension_names(single)
-    context: dict[str, Any] = {
-        "dimensions": [(code, names.get(code)) for code in single],
-        "chosen": chosen,
-        "crossed": crossed,
-    }
+    sets, chosen, wide = _choose_dimension(request, keys)
+    names = dimension_names(sorted({d for s in sets for d in s.split("+")}))
+    labels = [
+        Named.join(s, [names.get(d) or Named(d, d) for d in s.split("+")], " × ") for s in sets
+    ]
+    context: dict[str, Any] = {"dimensions": labels, "chosen": chosen, "crossed": wide}
     if chosen is None:
         return context
-    dimension = dimension_with_values(chosen)
-    values = list(dimension.values.all()) if dimension else []
-    cells = cells_of_dimension(indicator.pk, chosen)
-    context["dimension"] = dimension
-    context["pivot"] = _pivot(cells, values, totals, request.GET.get("years"))
+    cells = cells_of_dimension(indicator.pk, chosen.split("+"))
+    columns = _columns(chosen, {code for _y, code, _v in cells})
+    context["dimension"] = labels[sets.index(chosen)]
+    context["pivot"] = _pivot(cells, columns, totals, request.GET.get("years"))
     if chosen == "region":
-        context["map"] = _region_map(cells, values, _int(request.GET.get("year")), indicator)
+        context["map"] = _region_map(cells, columns, _int(request.GET.get("year")), indicator)
     else:
-        context["multiples"] = _multiples(cells, values, indicator)
+        context["multiples"] = _multiples(cells, columns, indicator)
     return context
 
 
