@@ -49,3 +49,9 @@ def paragraph_list() -> QuerySet[ReportParagraph]:
 
 def paragraphs_of_article(*, article_id: int) -> QuerySet[ReportParagraph]:
     return ReportParagraph.objects.filter(article=article_id).order_by("number")
+
+
+def article_list_with_paragraph_counts() -> QuerySet[Article]:
+    """Articles in order with the number of the report's paragraphs in their section: one
+    join over the paragraphs only (the measures are counted by the status reports)."""
+    return Article.objects.annotate(paragraph_count=Count("paragraphs")).order_by("number")

@@ -20,7 +20,7 @@ from indicators.selectors import indicators_of_article, indicators_of_organizati
 from reports.charts import sparkline, stacked_bar
 from reports.selectors import NationalSummary, ScorecardRow, cached_national_summary
 from tracker.convention.selectors import (
-    article_list_with_counts,
+    article_list_with_paragraph_counts,
     article_queryset,
     paragraphs_of_article,
 )
@@ -83,7 +83,7 @@ def _article_rows(summary: NationalSummary) -> list[dict[str, Any]]:
     status, overdue and its indicators' verdicts, each number with the address of its list."""
     rows = {r.article.pk: r for r in summary.by_article}
     out = []
-    for article in article_list_with_counts():
+    for article in article_list_with_paragraph_counts():
         row = rows.get(article.pk)
         counts = row.by_status if row else {}
         statuses = status_rows(counts, article=article.number)
