@@ -86,7 +86,7 @@ def test_indicator_detail_shows_targets_observations_and_progress(
     assert response.status_code == 200
     body = response.content.decode()
     assert "¶333 gives the 2019 value." in body
-    assert "<caption>" in body
+    assert "<caption" in body
     assert "annex4:row 2" in body
     assert {"kk": "<td>1,5</td>", "en": "<td>1.5</td>"}[lang] in body  # the language's decimal sign
     assert "20.0000" not in body
