@@ -512,6 +512,7 @@ ENTITIES: tuple[Entity, ...] = (
         Shape(ReportParagraph, _names(ReportParagraph, *_PROVENANCE), ("convention_articles",)),
         lambda o: o.number,
         _paragraph_rows,
+        related=("article",),  # a citation's CRPD article is its paragraph's
     ),
     Entity(Shape(Dimension, _names(Dimension)), lambda o: o.code, _dimension_rows),
     Entity(

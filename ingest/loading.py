@@ -28,7 +28,7 @@ from .entities import ENTITIES, Context, Entity, Row
 from .merging import FixtureError
 from .models import FixtureLoad, LoadedRecord
 from .reading import Bundle, fixtures_fingerprint, parse_date, read_bundle
-from .records import WORKFLOW_FLAG_CODES, Ledger
+from .records import WORKFLOW_FLAG_CODES, Ledger, wanted_state
 from .validation import check_record
 
 __all__ = ["FixtureError", "LoadResult", "load_bundle", "load_crpd", "parse_date", "read_bundle"]
@@ -60,6 +60,9 @@ class LoadResult:
     not_loaded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # Records the forms refuse only for a gap the report has (ingest.validation.AS_PRINTED).
     as_printed: Counter = field(default_factory=Counter)
+    # Rows exactly as this loader last wrote them, fixtures unchanged: validated when written,
+    # neither validated nor compared field by field again.
+    as_loaded: int = 0
     fingerprint: str = ""
     # `--if-changed` found these fixtures already loaded and did nothing.
     skipped: bool = False
@@ -92,8 +95,14 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
     return getattr(obj, name) != value
 
 
+class _NeedsWrite(Exception):  # noqa: N818 - a signal, not an error
+    """The compare-only pass met a row it would write: load again, under the lock."""
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, *, compare_only: bool = False) -> None:
+        # Compare-only: read and compare without any lock, and stop at the first write.
+        self.compare_only = compare_only
         self.result = LoadResult()
         self.ledger = Ledger()
         self.ctx = Context()
@@ -112,6 +121,8 @@ class _Writer:
         self.ledger.survey(entity.shape, index.values())
         for row in entity.rows(bundle, self.ctx):
             self.put(entity, index, row)
+        if self.compare_only and self.ledger.pending(entity.shape):
+            raise _NeedsWrite  # rows of a database loaded before the ledger: records to write
         self.ledger.commit(entity.shape)
 
     def put(self, entity: Entity, index: dict[Any, models.Model], row: Row) -> None:
@@ -123,6 +134,11 @@ class _Writer:
             )
         wanted_flags = self._wanted_flags(row)
         obj = index.get(row.key)
+        if obj is not None and self._as_loaded(entity, obj, row, wanted_flags):
+            self.ledger.matched(obj, row.fixture_key)
+            self.result.unchanged[shape.label] += 1
+            self.result.as_loaded += 1
+            return
         accepted = check_record(
             shape.model,
             instance=obj,
@@ -132,6 +148,8 @@ class _Writer:
             origin=row.origin,
         )
         self.result.as_printed.update(accepted)
+        if self.compare_only and (obj is None or self.ledger.may_write(obj)):
+            raise _NeedsWrite
         if obj is None:
             index[row.key] = self._create(shape.model, row, wanted_flags)
             self.result.created[shape.label] += 1
@@ -145,6 +163,15 @@ class _Writer:
         else:
             self.ledger.matched(obj, row.fixture_key)
             self.result.unchanged[shape.label] += 1
+
+    def _as_loaded(self, entity: Entity, obj: models.Model, row: Row, flags: set) -> bool:
+        """Is the row exactly as this loader last wrote it, with the fixtures unchanged? Such a
+        record was validated when it was written: it is neither validated nor compared again."""
+        aliases = row.aliases if row.aliases is not None else self._aliases[obj.pk]
+        wanted = wanted_state(
+            entity.shape, obj, values=row.values, links=row.links, aliases=aliases, flags=flags
+        )
+        return self.ledger.unchanged(obj, wanted)
 
     def _create(self, model: type[models.Model], row: Row, flags: set) -> models.Model:
         obj = model(**row.values)
@@ -238,24 +265,37 @@ class _Writer:
         return True
 
 
-@transaction.atomic
-def load_bundle(bundle: Bundle) -> LoadResult:
-    _lock_tables()
-    writer = _Writer()
+def _run(bundle: Bundle, *, compare_only: bool) -> LoadResult:
+    writer = _Writer(compare_only=compare_only)
     for entity in ENTITIES:
         writer.load(entity, bundle)
     return writer.result
 
 
+@transaction.atomic
+def load_bundle(bundle: Bundle) -> LoadResult:
+    """First compare without a lock (a reload that changes nothing holds none and writes
+    nothing); at the first row to write, lock the tables and load again from a fresh read, so
+    nothing read before the lock is ever written back."""
+    try:
+        return _run(bundle, compare_only=True)
+    except _NeedsWrite:
+        pass
+    _lock_tables()
+    return _run(bundle, compare_only=False)
+
+
 def _record_fingerprint(fingerprint: str) -> None:
     # Written only when it differs: loading the same files again writes nothing at all.
-    moved = (
-        FixtureLoad.objects.filter(source=SOURCE)
-        .exclude(fingerprint=fingerprint)
-        .update(fingerprint=fingerprint, loaded_at=timezone.now())
-    )
-    if not moved:
-        FixtureLoad.objects.get_or_create(source=SOURCE, defaults={"fingerprint": fingerprint})
+    current = loaded_fingerprint()
+    if current == fingerprint:
+        return
+    if current is None:
+        FixtureLoad.objects.create(source=SOURCE, fingerprint=fingerprint)
+    else:
+        FixtureLoad.objects.filter(source=SOURCE).update(
+            fingerprint=fingerprint, loaded_at=timezone.now()
+        )
 
 
 def loaded_fingerprint() -> str | None:

@@ -67,16 +67,13 @@ def _share(value: float | None) -> float | None:
     return round(value * 100, 1) if value is not None else None
 
 
-def _returned_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": _change_title(cr),
-            "url": links.change_request(cr.pk, language),
-            "organization": str(cr.organization),
-            "decided_at": timezone.localtime(cr.decided_at) if cr.decided_at else None,
-        }
-        for cr in status.pipeline.returned
-    ]
+def _returned_row(cr, language: str) -> dict[str, Any]:
+    return {
+        "title": _change_title(cr),
+        "url": links.change_request(cr.pk, language),
+        "organization": str(cr.organization),
+        "decided_at": timezone.localtime(cr.decided_at) if cr.decided_at else None,
+    }
 
 
 def _scorecard_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
@@ -135,6 +132,34 @@ def _failed_rows(status: StatusReport, language: str) -> list[dict[str, Any]]:
 LISTS = ("overdue", "due_soon", "flagged", "off_track", "missing", "indicators_shown", "returned")
 
 
+def _lists(status: StatusReport, language: str, limit: int | None) -> dict[str, Any]:
+    """The long lists as rows, each cut to `limit` before its rows are made (at 100x the data the
+    XLSX needs 18,000 overdue rows, the PDF 50); `counts` are always the whole numbers and
+    `more[name]` says how many rows were left out."""
+    as_of = status.as_of
+    # Indicators with no verdict (no target or no value) are counted, and listed in the XLSX.
+    shown = [r for r in status.indicators if r.verdict != ProgressStatus.NO_DATA]
+    sources = {
+        "overdue": (status.overdue, lambda m: _measure(m, language, as_of)),
+        "due_soon": (status.due_soon, lambda m: _measure(m, language, as_of)),
+        "flagged": (status.flagged, lambda m: _measure(m, language, as_of)),
+        "off_track": (status.off_track, lambda r: _indicator(r, language)),
+        "missing": (status.missing, lambda r: _indicator(r, language)),
+        "indicators_shown": (shown, lambda r: _indicator(r, language)),
+        "returned": (status.pipeline.returned, lambda cr: _returned_row(cr, language)),
+    }
+    if not limit:  # every indicator, with or without a verdict: the workbook's own sheet
+        sources["indicators"] = (status.indicators, lambda r: _indicator(r, language))
+    out: dict[str, Any] = {"counts": {}, "more": {}}
+    for name, (items, row) in sources.items():
+        items = list(items)
+        kept = items[:limit] if limit else items
+        out[name] = [row(item) for item in kept]
+        out["counts"][name] = len(items)
+        out["more"][name] = len(items) - len(kept)
+    return out
+
+
 def context(
     *,
     edition: ReportEdition,
@@ -171,20 +196,8 @@ def context(
         "measures_total": status.measures_total,
         "measure_rows": measure_rows,
         "verdict_rows": verdict_rows,
-        "overdue": [_measure(m, language, as_of) for m in status.overdue],
-        "due_soon": [_measure(m, language, as_of) for m in status.due_soon],
-        "flagged": [_measure(m, language, as_of) for m in status.flagged],
-        "off_track": [_indicator(r, language) for r in status.off_track],
-        "missing": [_indicator(r, language) for r in status.missing],
-        "indicators": [_indicator(r, language) for r in status.indicators],
-        # Indicators with no verdict (no target or no value) are counted, and listed in the XLSX.
-        "indicators_shown": [
-            _indicator(r, language)
-            for r in status.indicators
-            if r.verdict != ProgressStatus.NO_DATA
-        ],
+        "indicators_total": len(status.indicators),
         "indicators_more": status.verdicts[ProgressStatus.NO_DATA],
-        "returned": _returned_rows(status, language),
         "waiting": [(str(WAITING_LABELS[k]), n) for k, n in status.pipeline.waiting.items()],
         "waiting_total": status.pipeline.waiting_total,
         "median_decision_days": status.pipeline.median_decision_days,
@@ -194,12 +207,7 @@ def context(
         "chart_measures": bar_chart(_("Measures by status"), measure_rows),
         "chart_verdicts": bar_chart(_("Indicators by progress"), verdict_rows),
     }
-    ctx["counts"] = {name: len(ctx[name]) for name in LISTS}
-    ctx["more"] = {}
-    for name in LISTS:
-        ctx["more"][name] = max(0, len(ctx[name]) - limit) if limit else 0
-        if limit:
-            ctx[name] = ctx[name][:limit]
+    ctx.update(_lists(status, language, limit))
     if edition.pk:
         ctx["download_pdf"] = links.report_download(edition.pk, "pdf", language)
         ctx["download_xlsx"] = links.report_download(edition.pk, "xlsx", language)

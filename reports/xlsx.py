@@ -63,7 +63,7 @@ def _summary(wb: Workbook, ctx: dict[str, Any]) -> None:
         [
             (_("Measures"), ctx["measures_total"]),
             *((label, n) for label, _k, n in ctx["measure_rows"]),
-            (_("Indicators"), len(ctx["indicators"])),
+            (_("Indicators"), ctx["indicators_total"]),
             *((label, n) for label, _k, n in ctx["verdict_rows"]),
             (_("Overdue measures"), counts["overdue"]),
             (_("Measures due in the next 60 days"), counts["due_soon"]),

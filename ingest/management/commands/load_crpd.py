@@ -60,3 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<28} {columns}")
         for reason, count in sorted(result.as_printed.items()):
             self.stdout.write(f"  accepted as printed: {count:>4} × {reason}")
+        if result.as_loaded:
+            self.stdout.write(
+                f"  {result.as_loaded} records were as this loader last wrote them, with the same "
+                "fixtures: not validated again"
+            )
