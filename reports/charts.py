@@ -290,6 +290,7 @@ class Tile:
     name: str
     value: Number | None
     shown: str  # the value as the page prints it, in the page's language
+    lang: str = ""  # the name's language when it is not the page's (a fallback to Kazakh)
 
 
 def scale_class(value: Number | None, low: float, high: float) -> int | None:
@@ -329,9 +330,10 @@ def tile_map(
             f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{fill}" '
             f'stroke="{AXIS}" stroke-width="1"/>'
         )
+        lang = f' lang="{escape(tile.lang)}"' if tile.lang else ""
         for i, line in enumerate(_wrap(tile.name, limit=15, lines=3)):
             out.append(
-                f'<text x="{x + 5}" y="{y + 17 + i * 14}" font-size="11" fill="{ink}">'
+                f'<text x="{x + 5}" y="{y + 17 + i * 14}" font-size="11" fill="{ink}"{lang}>'
                 f"{escape(line)}</text>"
             )
         out.append(

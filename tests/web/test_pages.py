@@ -393,3 +393,43 @@ def test_organisation_pages_show_the_reports_scorecard(client, country):
 def test_unknown_programme_and_indicator_are_404(client, db):
     assert client.get("/en/indicators/programmes/999999/").status_code == 404
     assert client.get("/en/indicators/999999/").status_code == 404
+
+
+KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"}
+
+
+def unmarked_kazakh(html: str) -> list[str]:
+    """Text with Kazakh-specific letters that no element with lang="kk" encloses (WCAG 3.1.2)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Walker(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.langs: list[str | None] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in VOID:
+                self.langs.append(dict(attrs).get("lang"))
+
+        def handle_endtag(self, tag):
+            if tag not in VOID and self.langs:
+                self.langs.pop()
+
+        def handle_data(self, data):
+            current = next((lang for lang in reversed(self.langs) if lang), None)
+            if current != "kk" and KAZAKH_LETTERS & set(data):
+                found.append(data.strip()[:60])
+
+    Walker().feed(html)
+    return found
+
+
+def test_kazakh_text_on_russian_and_english_pages_is_marked(client, country, programme):
+    indicator = regional_indicator(country)
+    for lang in ("ru", "en"):
+        for path in pages(country, indicator, programme):
+            html = client.get(path.format(lang=lang)).content.decode()
+            assert unmarked_kazakh(html) == [], path.format(lang=lang)

@@ -18,6 +18,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Observation, Programme, Target
@@ -37,7 +40,7 @@ from indicators.selectors import (
 )
 from reports.charts import LineChart, Tile, sparkline, tile_map
 from reports.selectors import cached_national_summary
-from tracker.common.models import localized
+from tracker.common.models import localized_with_language
 from tracker.rules import Proposal
 from web.templatetags.tracker_ui import plain_number
 from web.tracker.pages import verdict_rows
@@ -113,7 +116,6 @@ def _target_path(totals: list[tuple[int, Decimal]], targets: list[tuple[int, Dec
 
 def _main_chart(indicator: Indicator, totals, targets, verdicts) -> dict[str, Any]:
     unit = indicator.get_unit_display()
-    name = localized(indicator, "name")
     parts = []
     if len(totals) == 1:
         parts.append(
@@ -143,7 +145,7 @@ def _main_chart(indicator: Indicator, totals, targets, verdicts) -> dict[str, An
         parts.append(_("Status: %(status)s.") % {"status": verdicts[-1]["label"]})
     summary = " ".join(parts)
     chart = LineChart(
-        title=_("%(name)s: observed values and targets") % {"name": name},
+        title=_("Observed values and targets"),
         desc=summary,
         chart_id="chart-main",
         described_by="chart-main-summary",
@@ -274,33 +276,62 @@ def _pivot(cells, columns, totals, page_number) -> dict[str, Any]:
     return {"page": page, "columns": columns, "rows": rows}
 
 
+def _name_and_lang(obj) -> tuple[str, str]:
+    """A record's name in the page's language, and its language when it fell back to another."""
+    name, lang = localized_with_language(obj, "name")
+    return name, "" if lang == (get_language() or "kk")[:2] else lang
+
+
+def _marked(tile: Tile) -> str:
+    return (
+        format_html('<span lang="{}">{}</span>', tile.lang, tile.name) if tile.lang else tile.name
+    )
+
+
+def _safe_percent(template: str, **values: str) -> SafeString:
+    """A translated sentence with %(name)s placeholders filled with markup: the sentence is
+    escaped, every value escaped unless already safe (conditional_escape)."""
+    filled = escape(template) % {k: conditional_escape(v) for k, v in values.items()}
+    return mark_safe(filled)  # noqa: S308 -- every part escaped above
+
+
 def _region_map(cells, values, year: int | None, indicator: Indicator) -> dict[str, Any] | None:
     years = sorted({y for y, _c, _v in cells})
     if not years:
         return None
     year = year if year in years else years[-1]
     shown = {code: value for y, code, value in cells if y == year}
-    tiles = [Tile(v.code, localized(v, "name"), shown.get(v.code), "") for v in values]
+    tiles = []
+    for v in values:
+        name, lang = _name_and_lang(v)
+        tiles.append(Tile(v.code, name, shown.get(v.code), "", lang))
     for tile in tiles:
         tile.shown = _fmt(tile.value) if tile.value is not None else ""
     known = sorted((t for t in tiles if t.value is not None), key=lambda t: t.value)
-    summary = _("%(year)s: %(n)s of %(total)s regions have a value.") % {
+    counted = _("%(year)s: %(n)s of %(total)s regions have a value.") % {
         "year": year,
         "n": len(known),
         "total": len(tiles),
     }
+    summary = conditional_escape(counted)
     if known:
-        summary += " " + _("Highest: %(high)s (%(hv)s); lowest: %(low)s (%(lv)s).") % {
-            "high": known[-1].name,
-            "hv": known[-1].shown,
-            "low": known[0].name,
-            "lv": known[0].shown,
-        }
+        # Names in their own language (a fallback to Kazakh is marked); the picture's own text
+        # alternative gives the counts, and the table beside it every region's value.
+        summary = format_html(
+            "{} {}",
+            counted,
+            _safe_percent(
+                _("Highest: %(high)s (%(hv)s); lowest: %(low)s (%(lv)s)."),
+                high=_marked(known[-1]),
+                hv=known[-1].shown,
+                low=_marked(known[0]),
+                lv=known[0].shown,
+            ),
+        )
     svg = tile_map(
         tiles,
-        title=_("%(name)s by region, %(year)s")
-        % {"name": localized(indicator, "name"), "year": year},
-        desc=summary,
+        title=_("By region, %(year)s") % {"year": year},
+        desc=counted,
         chart_id="chart-map",
         described_by="chart-map-summary",
         no_data=_("no data"),
@@ -326,7 +357,7 @@ def _multiples(cells, values, indicator: Indicator) -> list[dict[str, Any]]:
         if i >= MULTIPLES:
             break
         points = series[v.code]
-        name = localized(v, "name")
+        name, lang = _name_and_lang(v)
         desc = _("%(value)s: %(first)s %(a)s, %(last)s %(b)s.") % {
             "value": name,
             "first": points[0][0],
@@ -343,7 +374,7 @@ def _multiples(cells, values, indicator: Indicator) -> list[dict[str, Any]]:
             height=200,
             fmt=_fmt,
         ).render()
-        out.append({"name": name, "svg": svg, "summary": desc})
+        out.append({"name": name, "lang": lang, "svg": svg, "summary": desc})
     return out
 
 

@@ -69,3 +69,13 @@ def period(obs: Any) -> str:
     if start == end:
         return date_format(start, "SHORT_DATE_FORMAT")
     return f"{date_format(start, 'SHORT_DATE_FORMAT')} – {date_format(end, 'SHORT_DATE_FORMAT')}"
+
+
+@register.filter
+def own_lang(obj: Any, field: str) -> str:
+    """A record's `field` only when the page's language has it, else "": for the places that
+    cannot mark another language (the document's <title>)."""
+    if obj is None:
+        return ""
+    value, code = localized_with_language(obj, field)
+    return value if code == (get_language() or "kk")[:2] else ""
