@@ -44,6 +44,22 @@ def data():
             dims_key=f"region={code}",
         )
         obs.dimension_values.add(value)
+    # A crossed breakdown with a long name: its option must not widen the page at 320 px.
+    category = f.DimensionFactory(
+        code="benefit_category",
+        name_kk="Мүгедектігі бар адамдардың жәрдемақы алушылар санаты",
+        name_en="Category of persons with disabilities receiving the benefit",
+    )
+    cell = f.ObservationFactory(
+        indicator=indicator,
+        period_start=dt.date(2017, 1, 1),
+        period_end=dt.date(2017, 12, 31),
+        value=Decimal(3),
+        dims_key="benefit_category=general;region=akmola",
+    )
+    cell.dimension_values.add(
+        f.DimensionValueFactory(dimension=category, code="general", name_kk="жалпы ауру")
+    )
     for year in (2015, 2016, 2017):
         f.ObservationFactory(
             indicator=indicator,
