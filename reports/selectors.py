@@ -479,6 +479,8 @@ class NationalSummary:
     flagged: int
     verdicts: dict[str, int]
     verdict_of: dict[int, str]
+    due_ids: frozenset[int]
+    missing_ids: frozenset[int]
     organization_of: dict[int, int | None]
     programme_of: dict[int, int | None]
     missing: int
@@ -526,6 +528,8 @@ def national_summary(*, as_of: dt.date) -> NationalSummary:
         flagged=measures["flagged"],
         verdicts=counts,
         verdict_of={row.indicator.pk: row.verdict for row in indicators},
+        due_ids=frozenset(r.indicator.pk for r in indicators if r.due_year is not None),
+        missing_ids=frozenset(r.indicator.pk for r in indicators if r.missing),
         organization_of={row.indicator.pk: row.indicator.organization_id for row in indicators},
         programme_of={row.indicator.pk: row.indicator.programme_id for row in indicators},
         missing=sum(row.missing for row in indicators),

@@ -148,6 +148,13 @@ def test_every_dashboard_number_links_to_the_list_that_counts_it(client, country
     for url, count in links:
         listed = client.get(url).content.decode()
         assert _caption_count(listed) == count, url
+    indicator_links = [(ctx["due_url"], ctx["summary"].indicators_due)]
+    indicator_links.append((ctx["missing_url"], ctx["summary"].missing))
+    for item in ctx["scorecard"]:
+        indicator_links.append((item["indicators_url"], item["row"].indicators_due))
+    for url, count in indicator_links:
+        assert _caption_count(client.get(url).content.decode()) == count, url
+    assert ctx["summary"].missing == 1
     for row in ctx["verdicts"]:
         assert row["url"].replace("&", "&amp;") in html
         listed = client.get(row["url"]).content.decode()

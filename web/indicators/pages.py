@@ -49,7 +49,7 @@ YEARS_PER_PAGE = 10
 OBSERVATIONS_PER_PAGE = 25
 MULTIPLES = 12
 MAX_COLUMNS = 30
-FILTERS = ("verdict", "organization", "article", "programme")
+FILTERS = ("verdict", "organization", "article", "programme", "due", "missing")
 
 
 def _int(value: str | None) -> int | None:
@@ -61,16 +61,21 @@ def _int(value: str | None) -> int | None:
 
 def indicator_list_view(request: HttpRequest) -> HttpResponse:
     """Indicators, narrowed by ?verdict= (the status reports' verdict), ?organization= (code),
-    ?article= (number) and ?programme= (key); an unknown value narrows to nothing."""
+    ?article= (number), ?programme= (key), ?due=1 and ?missing=1; an unknown value narrows to
+    nothing."""
     qs = indicator_list()
-    params = {
-        k: request.GET.get(k, "") for k in ("verdict", "organization", "article", "programme")
-    }
+    params = {k: request.GET.get(k, "") for k in FILTERS}
     summary = cached_national_summary(as_of=timezone.localdate())
     if params["verdict"]:
         qs = qs.filter(
             pk__in=[pk for pk, v in summary.verdict_of.items() if v == params["verdict"]]
         )
+    # The status reports' "owes a value for the latest year due" and "lacks it" (?due=1,
+    # ?missing=1): what the scorecard's "x of y due" counts.
+    if params["due"] == "1":
+        qs = qs.filter(pk__in=summary.due_ids)
+    if params["missing"] == "1":
+        qs = qs.filter(pk__in=summary.missing_ids)
     if params["organization"]:
         qs = qs.filter(organization__code=params["organization"])
     if params["article"]:

@@ -116,7 +116,8 @@ def _scorecard_dict(row: ScorecardRow) -> dict[str, Any]:
         if row.share_on_schedule is None
         else round(row.share_on_schedule * 100),
         "share_current": None if row.share_current is None else round(row.share_current * 100),
-        "indicators_url": indicators_url(organization=code),
+        # "x of y due" counts the indicators owing a value: the list it links to, too.
+        "indicators_url": indicators_url(organization=code, due=1),
     }
 
 
@@ -165,6 +166,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "status_bar": bar_for(statuses, _("Measures by status")),
             "verdict_bar": bar_for(verdicts, _("Indicators by progress")),
             "overdue_url": measures_url(overdue=1),
+            "due_url": indicators_url(due=1),
+            "missing_url": indicators_url(missing=1),
             "flagged_url": measures_url(needs_review="true"),
             "articles": _article_rows(summary),
             "scorecard": [_scorecard_dict(r) for r in scorecard[:SCORECARD_ON_DASHBOARD]],
