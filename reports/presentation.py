@@ -8,27 +8,15 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from indicators.progress import ProgressStatus
 from tracker.models import MeasureStatus, localized
 
 from . import links
+from .charts import bar_chart
 from .models import ReportEdition, ReportKind
 from .selectors import WAITING_LABELS, StatusReport
-
-CHART_COLOURS = {
-    "achieved": "#1b7837",
-    "on_track": "#5aae61",
-    "off_track": "#b2182b",
-    "no_data": "#878787",
-    "planned": "#4393c3",
-    "in_progress": "#2166ac",
-    "implemented": "#1b7837",
-    "delayed": "#b2182b",
-    "discontinued": "#878787",
-}
 
 
 def _orgs(measure) -> str:
@@ -77,31 +65,6 @@ def _change_title(cr) -> str:
 
 def _share(value: float | None) -> float | None:
     return round(value * 100, 1) if value is not None else None
-
-
-def bar_chart(title: str, rows: list[tuple[str, str, int]]) -> str:
-    """A horizontal bar chart as inline SVG (label, colour key, value per bar), with a title and
-    a text alternative for screen readers and PDF tags."""
-    width, bar_h, gap, label_w = 460, 18, 6, 150
-    total = max((v for _l, _k, v in rows), default=0) or 1
-    height = len(rows) * (bar_h + gap) + gap
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="Report Sans, DejaVu Sans, sans-serif">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for i, (label, key, value) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        w = round((width - label_w - 50) * value / total)
-        parts.append(
-            f'<text x="0" y="{y + 13}" font-size="11">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" '
-            f'fill="{CHART_COLOURS.get(key, "#4393c3")}"/>'
-            f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="11">{value}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _returned_row(cr, language: str) -> dict[str, Any]:

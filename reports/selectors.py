@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -231,6 +232,7 @@ def indicator_statuses(
         "name_en",
         "direction",
         "organization",
+        "programme",
         "year_from",
         "year_to",
         "organization__code",
@@ -460,3 +462,120 @@ def status_report(*, as_of: dt.date, organization: Organization | None = None) -
         report.by_article = by_article(as_of=as_of, indicators=indicators)
         report.failed_deliveries = failed_deliveries()
     return report
+
+
+# --- the dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class NationalSummary:
+    """What the dashboard shows: the numbers of the national overview (the same selectors), with
+    counts where the reports list rows, so it stays small at any data size."""
+
+    as_of: dt.date
+    measures_by_status: dict[str, int]
+    overdue: int
+    due_soon: int
+    flagged: int
+    verdicts: dict[str, int]
+    verdict_of: dict[int, str]
+    due_ids: frozenset[int]
+    missing_ids: frozenset[int]
+    organization_of: dict[int, int | None]
+    programme_of: dict[int, int | None]
+    missing: int
+    indicators_due: int
+    by_article: list[ArticleRow]
+    scorecard: list[ScorecardRow]
+    waiting: int
+    returned: int
+    latest_approval: dt.datetime | None
+    latest_period: dt.date | None
+
+    @property
+    def measures_total(self) -> int:
+        return sum(self.measures_by_status.values())
+
+    @property
+    def indicators_current(self) -> int:
+        """Indicators that owe a value and have it (`missing` counts only those that owe one)."""
+        return self.indicators_due - self.missing
+
+    @property
+    def indicators_total(self) -> int:
+        return sum(self.verdicts.values())
+
+
+def national_summary(*, as_of: dt.date) -> NationalSummary:
+    """The national headline, per article and per organisation: measures_by_status,
+    indicator_statuses, by_article, scorecard and pipeline, as the national overview computes
+    them; lists replaced by their counts. About 20 queries whatever the data size."""
+    indicators = indicator_statuses(as_of=as_of)
+    measures = Measure.objects.aggregate(
+        overdue=Count("pk", filter=_overdue_q(as_of)),
+        due_soon=Count("pk", filter=_due_soon_q(as_of)),
+        flagged=Count("pk", filter=Q(needs_review=True)),
+    )
+    counts = dict.fromkeys(ProgressStatus.values, 0)
+    for row in indicators:
+        counts[row.verdict] += 1
+    crs = ChangeRequest.objects.all()
+    return NationalSummary(
+        as_of=as_of,
+        measures_by_status=measures_by_status(),
+        overdue=measures["overdue"],
+        due_soon=measures["due_soon"],
+        flagged=measures["flagged"],
+        verdicts=counts,
+        verdict_of={row.indicator.pk: row.verdict for row in indicators},
+        due_ids=frozenset(r.indicator.pk for r in indicators if r.due_year is not None),
+        missing_ids=frozenset(r.indicator.pk for r in indicators if r.missing),
+        organization_of={row.indicator.pk: row.indicator.organization_id for row in indicators},
+        programme_of={row.indicator.pk: row.indicator.programme_id for row in indicators},
+        missing=sum(row.missing for row in indicators),
+        indicators_due=sum(row.due_year is not None for row in indicators),
+        by_article=by_article(as_of=as_of, indicators=indicators),
+        scorecard=scorecard(as_of=as_of, indicators=indicators),
+        waiting=crs.filter(status=ChangeStatus.SUBMITTED).count(),
+        returned=crs.filter(status=ChangeStatus.RETURNED).count(),
+        latest_approval=crs.filter(status=ChangeStatus.APPROVED).aggregate(last=Max("decided_at"))[
+            "last"
+        ],
+        latest_period=Observation.objects.aggregate(last=Max("period_end"))["last"],
+    )
+
+
+SUMMARY_TIMEOUT = 60 * 60
+_GENERATION_KEY = "reports:summary:generation"
+
+
+def summary_generation() -> int:
+    return cache.get_or_set(_GENERATION_KEY, 1, None)
+
+
+def invalidate_summary(**_kwargs: object) -> None:
+    """Any write to the live data or the workflow (an approval, a load, an administrator's save of
+    reference data) starts a new generation: the cached summaries of the old one are never read
+    again (reports/apps.py connects this to the models' signals)."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 2, None)
+
+
+def _workflow_stamp() -> str:
+    """The workflow's last move, read from the database: an approval in another process (whose
+    signal bumped only its own local-memory cache) still gives a new key."""
+    row = ChangeRequest.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{row['n']}-{row['last'].timestamp() if row['last'] else 0}"
+
+
+def cached_national_summary(*, as_of: dt.date) -> NationalSummary:
+    """national_summary from the Django cache, computed once per day, generation and workflow
+    state (see invalidate_summary and _workflow_stamp); at most an hour old otherwise."""
+    key = f"reports:summary:{as_of.isoformat()}:{summary_generation()}:{_workflow_stamp()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = national_summary(as_of=as_of)
+        cache.set(key, summary, SUMMARY_TIMEOUT)
+    return summary

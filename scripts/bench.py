@@ -108,6 +108,9 @@ def main() -> None:
     from scripts import bench_exports
 
     lines += ["", *bench_exports.run(factor)]
+    from scripts import bench_pages  # the overview pages on the same multiplied data
+
+    lines += ["", *bench_pages.run()]
     out = settings.BASE_DIR / "docs" / "BENCHMARKS.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(Path(out).read_text(encoding="utf-8"))

@@ -63,3 +63,14 @@ def verify_session(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database rolls back between tests, the
+    process's local-memory cache does not (the dashboard's numbers are cached there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

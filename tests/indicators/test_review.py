@@ -236,7 +236,7 @@ def test_the_indicator_page_offers_target_and_definition_proposals_to_its_editor
     for link in links:
         assert client.get(link).status_code == 403
     client.force_login(author)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(22):
         page = client.get(_url("indicators:indicator-detail", indicator.pk)).content.decode()
     assert all(link in page for link in links)
 

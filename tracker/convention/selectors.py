@@ -74,3 +74,9 @@ def paragraph_search(text: str) -> QuerySet[ReportParagraph]:
     """The report's paragraphs (every reporting cycle) matching `text`, best first."""
     queryset = ReportParagraph.objects.select_related("article").order_by("number")
     return search(queryset, PARAGRAPH_SEARCHED_FIELDS, text)
+
+
+def article_list_with_paragraph_counts() -> QuerySet[Article]:
+    """Articles in order with the number of the report's paragraphs in their section: one
+    join over the paragraphs only (the measures are counted by the status reports)."""
+    return Article.objects.annotate(paragraph_count=Count("paragraphs")).order_by("number")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.convention.models import Article
@@ -17,6 +18,8 @@ from tracker.organisations.models import Organization
 from tracker.search import search
 
 from .models import Measure, MeasureKind, MeasureStatus
+
+CLOSED = (MeasureStatus.IMPLEMENTED, MeasureStatus.DISCONTINUED)
 
 SEARCHED_FIELDS = ("key", "title_kk", "title_ru", "title_en", "description_kk")
 
@@ -57,9 +60,51 @@ class MeasureFilter(df.FilterSet):
         ),
     )
 
+    overdue = df.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(
+            choices=[("", _("All measures")), ("1", _("Overdue only")), ("0", _("Not overdue"))]
+        ),
+        help_text=_("Past the due date and neither implemented nor discontinued."),
+    )
+    discontinued = df.BooleanFilter(
+        label=_("Discontinued"),
+        method="filter_discontinued",
+        widget=forms.Select(
+            choices=[("", _("All measures")), ("0", _("Not discontinued")), ("1", _("Yes"))]
+        ),
+        help_text=_("The scorecard counts the measures not discontinued."),
+    )
+
     class Meta:
         model = Measure
-        fields = ["q", "article", "organization", "status", "kind", "needs_review", "search"]
+        fields = [
+            "q",
+            "article",
+            "organization",
+            "status",
+            "kind",
+            "needs_review",
+            "overdue",
+            "discontinued",
+            "search",
+        ]
+
+    def filter_overdue(
+        self, queryset: QuerySet[Measure], name: str, value: bool | None
+    ) -> QuerySet:
+        # The status reports' rule (reports/selectors.py), as of today in the site's time zone.
+        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(status__in=CLOSED)
+        if value is None:
+            return queryset
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_discontinued(self, queryset: QuerySet[Measure], name: str, value: bool | None):
+        if value is None:
+            return queryset
+        stopped = Q(status=MeasureStatus.DISCONTINUED)
+        return queryset.filter(stopped) if value else queryset.exclude(stopped)
 
     def filter_search(self, queryset: QuerySet[Measure], name: str, value: str) -> QuerySet:
         # The one search of pages and API (tracker/search.py): trigram-indexed on PostgreSQL,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tracker.convention.models import Article, ReportParagraph
 from tracker.law.models import Citation
@@ -11,7 +12,7 @@ from tracker.quality.models import DataFlag
 from tracker.search import search
 
 from .filters import SEARCHED_FIELDS
-from .models import Measure
+from .models import Measure, MeasureStatus
 
 
 def measure_list(*, with_sources: bool = False) -> QuerySet[Measure]:
@@ -77,3 +78,19 @@ def measure_queryset() -> QuerySet[Measure]:
 def measure_search(text: str) -> QuerySet[Measure]:
     """Live measures matching `text`, best first (the search page; tracker/search.py)."""
     return search(Measure.objects.all(), SEARCHED_FIELDS, text)
+
+
+def measure_status_counts(
+    *, article_id: int | None = None, organization_id: int | None = None
+) -> dict[str, int]:
+    """Live measures by status, and how many are overdue (the status reports' rule: past the due
+    date and neither implemented nor discontinued), of an article or an organisation: one query."""
+    qs = Measure.objects.all()
+    if article_id is not None:
+        qs = qs.filter(articles=article_id)
+    if organization_id is not None:
+        qs = qs.filter(organizations=organization_id)
+    closed = (MeasureStatus.IMPLEMENTED, MeasureStatus.DISCONTINUED)
+    overdue = Q(due_date__lt=timezone.localdate()) & ~Q(status__in=closed)
+    aggregates = {value: Count("pk", filter=Q(status=value)) for value in MeasureStatus.values}
+    return qs.aggregate(**aggregates, overdue=Count("pk", filter=overdue))

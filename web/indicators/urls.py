@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", views.indicator_list_view, name="indicator-list"),
-    path("<int:pk>/", views.indicator_detail_view, name="indicator-detail"),
+    path("", pages.indicator_list_view, name="indicator-list"),
+    path("<int:pk>/", pages.indicator_detail_view, name="indicator-detail"),
+    path("programmes/", pages.programme_list_view, name="programme-list"),
+    path("programmes/<int:pk>/", pages.programme_detail_view, name="programme-detail"),
     path(
         "<int:pk>/observations/new/",
         views.observation_propose_new,

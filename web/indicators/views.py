@@ -5,49 +5,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
 from indicators.models import Indicator, Observation, Target
 from indicators.selectors import (
-    indicator_detail,
-    indicator_list,
     indicator_queryset,
     observations_with_indicator,
-    progress_by_year,
     target_list,
 )
 from tracker.rules import Proposal
 from web.tracker.views import ProposalView
 
 
-def indicator_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(indicator_list(), 50).get_page(request.GET.get("page"))
-    return render(request, "indicators/indicator_list.html", {"page": page})
-
-
 def _may_propose(request: HttpRequest, proposal: Proposal) -> bool:
     return request.user.has_perm("tracker.propose_change", proposal)
-
-
-def indicator_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        indicator = indicator_detail(pk)
-    except Indicator.DoesNotExist:
-        raise Http404 from None
-    new_for_indicator = {"indicator": pk}
-    return render(
-        request,
-        "indicators/indicator_detail.html",
-        {
-            "indicator": indicator,
-            "progress": progress_by_year(indicator),
-            "can_record": _may_propose(request, Proposal(Observation, payload=new_for_indicator)),
-            "can_set_targets": _may_propose(request, Proposal(Target, payload=new_for_indicator)),
-            "can_edit_indicator": _may_propose(request, Proposal(Indicator, indicator)),
-        },
-    )
 
 
 @login_required

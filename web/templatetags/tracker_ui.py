@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import (
     get_language,
@@ -129,3 +129,27 @@ def issuer(act: Any) -> str:
     if code.lower() in ISSUERS:
         return conditional_escape(ISSUERS[code.lower()])
     return lang_kk(code)
+
+
+@register.filter
+def period(obs: Any) -> str:
+    """An observation's period as a reader says it: "2017" for a year or a count on its first
+    day, a date for a count on another day, "start – end" otherwise — never
+    "2017-01-01 – 2017-01-01"."""
+    start, end = obs.period_start, obs.period_end
+    whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    if start.year == end.year and (whole_year or start == end == start.replace(month=1, day=1)):
+        return str(start.year)
+    if start == end:
+        return date_format(start, "SHORT_DATE_FORMAT")
+    return f"{date_format(start, 'SHORT_DATE_FORMAT')} – {date_format(end, 'SHORT_DATE_FORMAT')}"
+
+
+@register.filter
+def own_lang(obj: Any, field: str) -> str:
+    """A record's `field` only when the page's language has it, else "": for the places that
+    cannot mark another language (the document's <title>)."""
+    if obj is None:
+        return ""
+    value, code = localized_with_language(obj, field)
+    return value if code == (get_language() or "kk")[:2] else ""

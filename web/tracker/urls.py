@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import search, tokens, views
+from . import pages, search, tokens, views
 
 app_name = "tracker"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("articles/<int:number>/", views.article_detail, name="article-detail"),
+    path("", pages.dashboard, name="dashboard"),
+    path("articles/<int:number>/", pages.article_detail, name="article-detail"),
     path("measures/", views.measure_list_view, name="measure-list"),
     path("measures/new/", views.measure_propose_new, name="measure-propose-new"),
     path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
@@ -13,7 +13,8 @@ urlpatterns = [
     path("legal-acts/", views.legal_act_list, name="legal-act-list"),
     path("legal-acts/<int:pk>/", views.legal_act_detail, name="legal-act-detail"),
     path("legal-acts/<int:pk>/propose/", views.legal_act_propose, name="legal-act-propose"),
-    path("organisations/<str:code>/", views.organization_detail, name="organization-detail"),
+    path("organisations/", pages.organization_list, name="organization-list"),
+    path("organisations/<str:code>/", pages.organization_detail, name="organization-detail"),
     path("lookup/<slug:kind>/", views.lookup, name="lookup"),
     path("my-work/", views.my_work, name="my-work"),
     path("search/", search.search_page, name="search"),

@@ -22,16 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.selectors import indicators_of_article, indicators_of_organization
-from tracker.convention.selectors import (
-    article_list_with_counts,
-    article_queryset,
-    article_status_breakdown,
-    paragraphs_of_article,
-)
 from tracker.law.selectors import (
     citations_of_act,
-    citations_of_article,
     legal_act_list_with_counts,
     legal_act_queryset,
 )
@@ -44,17 +36,13 @@ from tracker.measures.selectors import (
     measure_queryset,
     measures_citing_act,
     measures_needing_review,
-    measures_of_article,
-    measures_of_organization,
 )
 from tracker.models import (
     ChangeRequest,
     ChangeStatus,
     LegalAct,
     Measure,
-    MeasureStatus,
 )
-from tracker.organisations.selectors import organization_queryset
 from tracker.rules import Proposal
 from tracker.workflow import evidence, services
 from tracker.workflow.selectors import (
@@ -107,32 +95,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # Public pages: live data only ------------------------------------------------------------------
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    breakdown = article_status_breakdown()
-    articles = list(article_list_with_counts())
-    for article in articles:
-        counts = breakdown.get(article.number, {})
-        article.status_counts = [
-            (label, counts[value]) for value, label in MeasureStatus.choices if counts.get(value)
-        ]
-    return render(request, "tracker/dashboard.html", {"articles": articles})
-
-
-def article_detail(request: HttpRequest, number: int) -> HttpResponse:
-    article = get_object_or_404(article_queryset(), number=number)
-    return render(
-        request,
-        "tracker/article_detail.html",
-        {
-            "article": article,
-            "measures": measures_of_article(article_id=article.pk),
-            "citations": citations_of_article(article_id=article.pk),
-            "indicators": indicators_of_article(article_id=article.pk),
-            "paragraphs": paragraphs_of_article(article_id=article.pk),
-        },
-    )
-
-
 def measure_list_view(request: HttpRequest) -> HttpResponse:
     filterset = MeasureFilter(request.GET or None, queryset=measure_list())
     localize_form(filterset.form, pickers=False)
@@ -177,21 +139,6 @@ def legal_act_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "citations": _paged(request, citations_of_act(act_id=act.pk)),
             "measures": _paged(request, measures_citing_act(act_id=act.pk), "measures_page"),
             "can_propose": request.user.has_perm("tracker.propose_change", Proposal(LegalAct, act)),
-        },
-    )
-
-
-def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
-    if "\x00" in code:  # PostgreSQL refuses such a text outright; no code has one
-        raise Http404
-    organization = get_object_or_404(organization_queryset(), code=code)
-    return render(
-        request,
-        "tracker/organization_detail.html",
-        {
-            "organization": organization,
-            "measures": measures_of_organization(organization_id=organization.pk),
-            "indicators": indicators_of_organization(organization_id=organization.pk),
         },
     )
 
