@@ -5,7 +5,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from web import health
-
 from web.accounts.views import admin_login_redirect
 
 urlpatterns = [

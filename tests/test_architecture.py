@@ -14,7 +14,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
-    "config", "web", "api", "reports", "ingest", "exports", "intake", "indicators", "tracker"
+    "config",
+    "web",
+    "api",
+    "reports",
+    "ingest",
+    "exports",
+    "intake",
+    "indicators",
+    "tracker",
 )
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 

@@ -7,8 +7,8 @@ CELERY_BROKER_URL and EMAIL_URL-style variables switch to PostgreSQL, Redis and 
 
 import os
 import sys
-from email.utils import getaddresses
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url

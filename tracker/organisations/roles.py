@@ -70,7 +70,7 @@ def role_permissions() -> dict[str, Q]:
         | Q(
             content_type__app_label__in=("otp_totp", "otp_static"),
             codename__regex=r"^(view|delete)_",
-        ),
+        )
         # API tokens: administrators see and revoke them; a token is created only by its owner
         # (tracker/organisations/tokens.py), so that it is shown to them alone.
         | Q(content_type__app_label="knox", codename__in=["view_authtoken", "delete_authtoken"]),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0007_notification_attachments'),
+        ('tracker', '0008_search_trigram_indexes'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0007_notification_attachments'),
+        ('tracker', '0009_draft_version_and_public_evidence'),
     ]
 
     operations = [
