@@ -54,7 +54,10 @@ class ImportBatchViewSet(
         return Response(s.ImportBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
     def get_parsers(self) -> list[Any]:
-        if getattr(self, "action", None) == "create" or self.request is None:
+        # Asked before DRF sets `self.action`: the upload is told by the route's own action map.
+        request = getattr(self, "request", None)
+        method = request.method.lower() if request is not None else ""
+        if request is None or getattr(self, "action_map", {}).get(method) == "create":
             return [MultiPartParser(), FormParser()]
         return super().get_parsers()
 

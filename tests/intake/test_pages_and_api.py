@@ -204,9 +204,14 @@ def test_api_upload_status_rows_and_decide(editor, reviewer, measures):
     assert rows["results"][0]["column"] == "Progress, %"
 
     assert (
-        api.post(url("import-decide", body["id"]), {"action": "approve"}).json()[0]["ok"] is False
+        api.post(url("import-decide", body["id"]), {"action": "approve"}, format="json").json()[0][
+            "ok"
+        ]
+        is False
     )
-    decided = as_user(reviewer).post(url("import-decide", body["id"]), {"action": "approve"})
+    decided = as_user(reviewer).post(
+        url("import-decide", body["id"]), {"action": "approve"}, format="json"
+    )
     assert decided.status_code == 200
     assert decided.json()[0]["ok"] is True
 

@@ -353,7 +353,7 @@ def test_editor_sees_own_organisations_drafts_returned_submitted_and_flagged_mea
 
     client.force_login(author)
     # Each list is one page and its count (issue 12: never every change request at once).
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(url("tracker:my-work", lang=lang))
     assert response.status_code == 200
     ctx = response.context
@@ -371,7 +371,7 @@ def test_reviewer_sees_queue_oldest_first_and_own_decisions(
     services.change_request_reject(cr_id=crs[-1].pk, by=reviewer, comment="Duplicate.")
     client.force_login(reviewer)
     # + 1: the session's second-factor device, loaded when the review rule asks (issue 11).
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         response = client.get(url("tracker:my-work"))
     assert response.status_code == 200
     assert [cr.pk for cr in response.context["queue"]["page"]] == [cr.pk for cr in crs[:-1]]

@@ -16,7 +16,7 @@ from django.utils.translation import (
     ngettext,
 )
 
-from tracker.common.models import localized, localized_with_language
+from tracker.common.models import localized_with_language
 from web.tracker.widgets import citation_refs, mark_kazakh
 
 register = template.Library()
@@ -48,8 +48,19 @@ def duration_in_words(value: timedelta | None) -> str:
 
 @register.filter
 def localized_name(obj: Any) -> str:
-    """The `name_<lang>` of any record with per-language names, falling back to Kazakh."""
-    return localized(obj, "name")
+    """The `name_<lang>` of any record with per-language names, falling back to Kazakh marked
+    with its `lang` (WCAG 3.1.2)."""
+    return in_lang(obj, "name")
+
+
+@register.filter
+def name_lang(obj: Any) -> str:
+    """The language of a record's shown name when it is not the page's (for an <option>'s
+    `lang`, which cannot hold a marked span), else ""."""
+    if obj is None:
+        return ""
+    _value, code = localized_with_language(obj, "name")
+    return code if code != (get_language() or "kk")[:2] else ""
 
 
 @register.filter
