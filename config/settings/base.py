@@ -346,8 +346,6 @@ SPECTACULAR_SETTINGS = {
     # static files: /api/docs/ works with no internet and loads nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Redoc's script from this site (drf-spectacular-sidecar), not a CDN: the CSP allows 'self'.
-    "REDOC_DIST": "SIDECAR",
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
