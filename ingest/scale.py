@@ -31,6 +31,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from indicators.models import Dimension, Indicator, Observation, Target
+from tracker.common import generation
 from tracker.models import (
     ChangeOperation,
     ChangeRequest,
@@ -448,6 +449,7 @@ def generate(factor: int, *, password: str | None = None, log=print) -> dict[str
         with connection.cursor() as cursor:
             cursor.execute(_SPREAD_IN_TIME)
             cursor.execute("ANALYZE")
+    generation.bump()  # bulk_create sends no signals: what was cached from the data is stale
     return counts()
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Observation, Target
 from indicators.progress import ProgressStatus, progress_status
+from tracker.common import generation
 from tracker.models import (
     Article,
     ChangeRequest,
@@ -224,7 +225,7 @@ def indicator_statuses(
 ) -> list[IndicatorStatus]:
     """Every indicator's progress verdict against its targets (annex 2) and whether it lacks a
     value for the latest period it should report. Three queries whatever the number of rows."""
-    indicators = Indicator.objects.select_related("organization").only(
+    indicators = Indicator.objects.only(
         "pk",
         "key",
         "name_kk",
@@ -235,12 +236,11 @@ def indicator_statuses(
         "programme",
         "year_from",
         "year_to",
-        "organization__code",
-        "organization__short_kk",
-        "organization__name_kk",
-        "organization__name_ru",
-        "organization__name_en",
     )
+    # The few organisations once, shared by their indicators (not one copy joined per row).
+    organizations = Organization.objects.only(
+        "pk", "code", "short_kk", "name_kk", "name_ru", "name_en"
+    ).in_bulk()
     targets = Target.objects.filter(value__isnull=False)
     totals = Observation.objects.filter(dims_key="")
     if organization_id is not None:
@@ -260,6 +260,9 @@ def indicator_statuses(
     rows = []
     latest = latest_due_year(as_of)
     for indicator in indicators.order_by("key"):
+        organization = organizations.get(indicator.organization_id)
+        if organization is not None:  # else (added meanwhile) read when asked for
+            indicator._state.fields_cache["organization"] = organization
         observed = by_year.get(indicator.pk, {})
         points = sorted((y, v) for y, (v, _e) in observed.items())
         verdict = progress_status(
@@ -546,36 +549,45 @@ def national_summary(*, as_of: dt.date) -> NationalSummary:
 
 
 SUMMARY_TIMEOUT = 60 * 60
-_GENERATION_KEY = "reports:summary:generation"
-
-
-def summary_generation() -> int:
-    return cache.get_or_set(_GENERATION_KEY, 1, None)
-
-
-def invalidate_summary(**_kwargs: object) -> None:
-    """Any write to the live data or the workflow (an approval, a load, an administrator's save of
-    reference data) starts a new generation: the cached summaries of the old one are never read
-    again (reports/apps.py connects this to the models' signals)."""
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:
-        cache.set(_GENERATION_KEY, 2, None)
-
-
-def _workflow_stamp() -> str:
-    """The workflow's last move, read from the database: an approval in another process (whose
-    signal bumped only its own local-memory cache) still gives a new key."""
-    row = ChangeRequest.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    return f"{row['n']}-{row['last'].timestamp() if row['last'] else 0}"
+# At most one process computes the summary at a time (at 100x the data it takes seconds); the
+# others serve the latest one meanwhile, and the pages built from it are not cached.
+_COMPUTING_KEY = "reports:summary:computing"
+_COMPUTING_TIMEOUT = 300
 
 
 def cached_national_summary(*, as_of: dt.date) -> NationalSummary:
-    """national_summary from the Django cache, computed once per day, generation and workflow
-    state (see invalidate_summary and _workflow_stamp); at most an hour old otherwise."""
-    key = f"reports:summary:{as_of.isoformat()}:{summary_generation()}:{_workflow_stamp()}"
+    """national_summary from the shared cache, computed once per day and data generation
+    (tracker/common/generation.py: every write moves it on); at most an hour old otherwise.
+    While another process computes the new one, the latest is served (marked stale); only with
+    none at all does a second process compute too."""
+    number = generation.current()
+    if number is None:  # no cache: computed every time
+        return national_summary(as_of=as_of)
+    key, latest_key = (f"reports:summary:{as_of.isoformat()}:{n}" for n in (number, "latest"))
     summary = cache.get(key)
-    if summary is None:
+    if summary is not None:
+        return summary
+    if not cache.add(_COMPUTING_KEY, number, _COMPUTING_TIMEOUT):
+        latest = cache.get(latest_key)
+        if latest is not None:
+            generation.served_stale()
+            return latest
+        return national_summary(as_of=as_of)
+    try:
         summary = national_summary(as_of=as_of)
-        cache.set(key, summary, SUMMARY_TIMEOUT)
+        cache.set_many({key: summary, latest_key: summary}, SUMMARY_TIMEOUT)
+    finally:
+        cache.delete(_COMPUTING_KEY)
     return summary
+
+
+def warm_national_summary(*, as_of: dt.date) -> bool:
+    """Compute the summary of the current generation unless it is cached or being computed (the
+    warm-up task after a write): True when it computed."""
+    number = generation.current()
+    if number is None or cache.get(f"reports:summary:{as_of.isoformat()}:{number}") is not None:
+        return False
+    if cache.get(_COMPUTING_KEY) is not None:
+        return False
+    cached_national_summary(as_of=as_of)
+    return True

@@ -30,3 +30,14 @@ def send_report(schedule_id: int, organization_id: int | None, day: str) -> int:
         day=dt.date.fromisoformat(day),
     )
     return len(deliveries)
+
+
+@shared_task(ignore_result=True)
+def warm_summary() -> bool:
+    """Beat, every minute: compute the dashboard's summary of the current data generation if
+    nobody has yet (after a write at night, the first visitor in the morning does not wait)."""
+    from django.utils import timezone
+
+    from .selectors import warm_national_summary
+
+    return warm_national_summary(as_of=timezone.localdate())

@@ -62,6 +62,7 @@ class Tally:
             "p99": pct(0.99),
             "errors": self.errors,
             "conflicts": self.conflicts,
+            "statuses": dict(sorted(self.statuses.items())),  # 0: no answer (a timeout)
         }
 
 
@@ -86,6 +87,70 @@ async def read_mix(base: str, urls: list[str], *, clients=CLIENTS, duration=DURA
         start = time.perf_counter()
         await asyncio.gather(*(_read_client(client, urls, tally, stop) for _ in range(clients)))
         return tally.summary(time.perf_counter() - start)
+
+
+_WRK_SCRIPT = """
+local urls = {%s}
+local i = math.random(#urls)
+request = function()
+  i = i %% #urls + 1
+  return wrk.format("GET", urls[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK %%d %%d %%f %%f %%f %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def read_mix_wrk(base: str, urls: list[str], *, clients=CLIENTS, duration=DURATION) -> dict:
+    """The read mix driven by wrk (C, two threads: far less of the two cores than Python
+    clients take from the server under test). Errors: connection, read, write, timeouts and
+    answers of 400 and above."""
+    import shutil
+    import tempfile
+    from urllib.parse import quote
+
+    quoted = ", ".join(f'"{quote(u, safe="/?=&")}"' for u in urls)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_WRK_SCRIPT % quoted)
+    command = [
+        shutil.which("wrk") or "wrk",
+        "-t2",
+        f"-c{clients}",
+        f"-d{int(duration)}s",
+        f"--timeout={int(TIMEOUT)}s",
+        "-s",
+        script.name,
+        base,
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    Path(script.name).unlink()
+    fields = next(line for line in out.splitlines() if line.startswith("WRK ")).split()[1:]
+    requests, micros = int(fields[0]), int(fields[1])
+    p50, p95, p99 = (float(v) for v in fields[2:5])
+    return {
+        "requests": requests,
+        "rps": requests / (micros / 1e6),
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
+        "errors": sum(int(v) for v in fields[5:]),
+        "conflicts": 0,
+        "driver": "wrk",
+    }
+
+
+def read_mix_any(base: str, urls: list[str]) -> dict:
+    """wrk when installed (Debian's package), else the Python clients."""
+    import shutil
+
+    if shutil.which("wrk"):
+        return read_mix_wrk(base, urls)
+    return asyncio.run(read_mix(base, urls)) | {"driver": "httpx"}
 
 
 @dataclass

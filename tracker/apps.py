@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +22,12 @@ class TrackerConfig(AppConfig):
         register_measure()
         # An amended or repealed act puts the measures citing it up for review.
         register_legal_act(after_apply=legal_basis_changed)
+
+        # Every write moves the data generation on: what is cached from the data is keyed by it.
+        from tracker.common.generation import data_changed
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(data_changed, dispatch_uid=f"tracker.generation.{id(signal)}")
 
         # Groups need the permissions, which exist only after every app has migrated.
         post_migrate.connect(ensure_role_groups, dispatch_uid="tracker.ensure_role_groups")

@@ -28,6 +28,7 @@ from operator import and_, or_
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 
@@ -154,12 +155,22 @@ def search(queryset: QuerySet, fields, text: str, *, rank: bool = True) -> Query
         if similar is not None and not matched.exists():
             matched = queryset.filter(similar)
         if not rank:
-            return matched
+            return _fenced(queryset, matched)
         ordering = queryset.query.order_by or queryset.model._meta.ordering or ["pk"]
         return matched.annotate(_rank=_SimpleVector(fields, _prefix_query(words))).order_by(
             "-_rank", *ordering
         )
     return queryset.filter(_sqlite_match(fields, words))
+
+
+def _fenced(queryset: QuerySet, matched: QuerySet) -> QuerySet:
+    """`queryset` restricted to the ids of `matched`, computed apart (`OFFSET 0` keeps PostgreSQL
+    from merging the two). Merged, a list paged in its own order walks that order's index and
+    tests every row against the words (105 ms for page 1 at 100x the data); apart, the trigram
+    indexes find the matches once and the page reads them in order (a few ms)."""
+    sql, params = matched.order_by().values("pk").query.sql_with_params()
+    # The SQL is Django's own compilation of `matched`, its values passed as parameters.
+    return queryset.filter(pk__in=RawSQL(f"{sql} OFFSET 0", params))  # noqa: S611
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.caching import PublicCacheMixin, PublicListCacheMixin
 from api.errors import CONFLICT, FIELD_ERRORS, FORBIDDEN, NOT_FOUND, DomainErrorsMixin
 from api.exports import ExportMixin
 from api.keys import joined_codecs, payload_from_api, resolve, target_types
@@ -44,14 +45,15 @@ from .selectors import change_request_details, change_requests_visible_to, recor
 KEY_PATTERN = r"[^/]+"
 
 
-class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Approved, live data for anyone (CRPD art. 4(3), 33(3)); writing needs an account and is
-    done through change requests, never here."""
+    done through change requests, never here. The anonymous public's answers are cached
+    (api/caching.py)."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
 
-class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublicListViewSet(PublicListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
 

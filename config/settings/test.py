@@ -25,3 +25,18 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+# One process: its own memory. The tests that run servers and workers in processes of their own
+# (tests/ops) give them one cache directory to share, as `make run` does; `make bench` gives its
+# gunicorn Redis (REDIS_CACHE_URL), as in production.
+if os.environ.get("CRPD_TEST_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CRPD_TEST_CACHE_DIR"],
+        }
+    }
+elif not os.environ.get("REDIS_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off in the suite, whose tests read a page's template context (a cached page has none): the
+# page cache's own tests (tests/web/test_page_cache.py) turn it on.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0"))

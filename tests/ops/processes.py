@@ -99,6 +99,8 @@ def service_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=test_database_url())
     env.update(extra)
+    if "CRPD_VAR_DIR" in env:  # one cache for the processes, as in `make run`
+        env.setdefault("CRPD_TEST_CACHE_DIR", str(Path(env["CRPD_VAR_DIR"]) / "cache"))
     return env
 
 

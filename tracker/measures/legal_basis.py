@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
 
+from tracker.common import generation
 from tracker.law.models import LegalAct, LegalActStatus
 from tracker.organisations.models import Organization
 from tracker.outbox import services as outbox
@@ -65,6 +66,7 @@ def _flag_for_review(measures: list[Measure], *, reason: str, by: User) -> None:
     Measure.objects.filter(pk__in=pks).update(
         needs_review=True, version=F("version") + 1, updated_at=now
     )
+    generation.changed()  # an UPDATE sends no signal: what was cached from the data is stale
     for measure in measures:
         measure.needs_review, measure.version, measure.updated_at = True, measure.version + 1, now
     rows = Measure.history.bulk_history_create(

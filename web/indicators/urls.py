@@ -1,13 +1,15 @@
 from django.urls import path
 
+from web.caching import public_page
+
 from . import pages, views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", pages.indicator_list_view, name="indicator-list"),
-    path("<int:pk>/", pages.indicator_detail_view, name="indicator-detail"),
-    path("programmes/", pages.programme_list_view, name="programme-list"),
-    path("programmes/<int:pk>/", pages.programme_detail_view, name="programme-detail"),
+    path("", public_page(pages.indicator_list_view), name="indicator-list"),
+    path("<int:pk>/", public_page(pages.indicator_detail_view), name="indicator-detail"),
+    path("programmes/", public_page(pages.programme_list_view), name="programme-list"),
+    path("programmes/<int:pk>/", public_page(pages.programme_detail_view), name="programme-detail"),
     path(
         "<int:pk>/observations/new/",
         views.observation_propose_new,

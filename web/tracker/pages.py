@@ -104,6 +104,14 @@ def _article_rows(summary: NationalSummary) -> list[dict[str, Any]]:
     return out
 
 
+def _counted_page(queryset, total: int, number: str | None):
+    """A page of `queryset`, whose size is already known (the status counts add up to it): the
+    paginator does not count the rows a second time."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator.count = total  # its cached_property, set beforehand
+    return paginator.get_page(number)
+
+
 def _scorecard_dict(row: ScorecardRow) -> dict[str, Any]:
     code = row.organization.code
     return {
@@ -206,7 +214,7 @@ def article_detail(request: HttpRequest, number: int) -> HttpResponse:
     summary = cached_national_summary(as_of=timezone.localdate())
     counts = measure_status_counts(article_id=article.pk)
     statuses = status_rows(counts, article=number)
-    measures = Paginator(measures_of_article(article_id=article.pk), PAGE_SIZE)
+    measures_total = sum(counts[s] for s in MeasureStatus.values)
     indicators = Paginator(indicators_of_article(article_id=article.pk), PAGE_SIZE)
     paragraphs = Paginator(paragraphs_of_article(article_id=article.pk), PAGE_SIZE)
     indicator_page = indicators.get_page(request.GET.get("indicators"))
@@ -218,11 +226,15 @@ def article_detail(request: HttpRequest, number: int) -> HttpResponse:
             "article": article,
             "statuses": statuses,
             "status_bar": bar_for(statuses, _("Measures by status")),
-            "measures_total": sum(counts[s] for s in MeasureStatus.values),
+            "measures_total": measures_total,
             "overdue": counts["overdue"],
             "overdue_url": measures_url(article=number, overdue=1),
             "all_measures_url": measures_url(article=number),
-            "measures": measures.get_page(request.GET.get("measures")),
+            "measures": _counted_page(
+                measures_of_article(article_id=article.pk),
+                measures_total,
+                request.GET.get("measures"),
+            ),
             "indicator_page": indicator_page,
             "indicator_rows": _indicator_rows(indicator_page, summary),
             "acts": acts,
@@ -254,7 +266,6 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     counts = measure_status_counts(organization_id=organization.pk)
     statuses = status_rows(counts, organization=code)
-    measures = Paginator(measures_of_organization(organization_id=organization.pk), PAGE_SIZE)
     indicators = Paginator(indicators_of_organization(organization_id=organization.pk), PAGE_SIZE)
     indicator_page = indicators.get_page(request.GET.get("indicators"))
     own_verdicts = dict.fromkeys(ProgressStatus.values, 0)
@@ -271,7 +282,11 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "overdue": counts["overdue"],
             "overdue_url": measures_url(organization=code, overdue=1),
             "verdicts": verdict_rows(own_verdicts, organization=code),
-            "measures": measures.get_page(request.GET.get("measures")),
+            "measures": _counted_page(
+                measures_of_organization(organization_id=organization.pk),
+                sum(counts[s] for s in MeasureStatus.values),
+                request.GET.get("measures"),
+            ),
             "indicator_page": indicator_page,
             "indicator_rows": _indicator_rows(indicator_page, summary),
         },
