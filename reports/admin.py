@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -126,9 +126,19 @@ class ReportScheduleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send now (nobody gets the same period twice)"))
     def send_now(self, request, queryset) -> None:
-        for schedule in queryset:
-            services.schedule_send_now(schedule_id=schedule.pk)
-        self.message_user(request, _("%(n)s schedules queued.") % {"n": queryset.count()})
+        queued = [services.schedule_send_now(schedule_id=s.pk) for s in queryset]
+        if sum(queued):
+            self.message_user(request, _("%(n)s schedules queued.") % {"n": sum(queued)})
+        if not all(queued):
+            self.message_user(
+                request,
+                _(
+                    "The task queue cannot be reached: %(n)s schedules were not queued. Try "
+                    "again later; every schedule also runs at its next time."
+                )
+                % {"n": len(queued) - sum(queued)},
+                level=messages.ERROR,
+            )
 
     def _set_enabled(self, queryset, enabled: bool) -> None:
         for schedule in queryset.select_related("periodic_task__crontab"):

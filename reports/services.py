@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -49,6 +50,8 @@ CONTENT_TYPES = {
     FileFormat.PDF: "application/pdf",
     FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+logger = logging.getLogger(__name__)
 
 
 def period_for(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -233,12 +236,19 @@ def schedule_run(*, schedule_id: int, day: dt.date | None = None) -> int:
     return len(targets)
 
 
-def schedule_send_now(*, schedule_id: int) -> None:
+def schedule_send_now(*, schedule_id: int) -> bool:
     """An administrator's "send now": the tick's work, on a worker. Safe to repeat: the editions
-    and deliveries it makes are unique per period and recipient."""
+    and deliveries it makes are unique per period and recipient. Nothing is written first, so
+    the task is handed over at once: False when the broker cannot be reached (nothing queued;
+    the caller says so, and the schedule still runs at its next time)."""
     from . import tasks
 
-    tasks.run_schedule.delay_on_commit(schedule_id)
+    try:
+        tasks.run_schedule.delay(schedule_id)
+    except Exception:  # the broker's failure, whatever its kind (kombu, redis, OS errors)
+        logger.warning("The Celery broker did not take schedule %s", schedule_id, exc_info=True)
+        return False
+    return True
 
 
 def _offset_for(days_left: int, offsets: list[int]) -> int | None:

@@ -524,6 +524,16 @@ def later_sections(factor: int) -> list[str]:
     return lines
 
 
+def _load_script_section(out: Path) -> str:
+    """scripts/load.py's own section of the file (a production-like run made by hand), kept."""
+    from scripts.load import MARK_BEGIN, MARK_END
+
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    if MARK_BEGIN not in text or MARK_END not in text:
+        return ""
+    return "\n" + MARK_BEGIN + text.split(MARK_BEGIN, 1)[1].split(MARK_END, 1)[0] + MARK_END + "\n"
+
+
 def main() -> None:
     factor = int(os.environ.get("BENCH_FACTOR", "100"))
     port = int(os.environ.get("BENCH_PORT", "8110"))
@@ -580,7 +590,7 @@ def main() -> None:
     ]
     lines += later_sections(factor)
     out = settings.BASE_DIR / "docs" / "BENCHMARKS.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text("\n".join(lines) + "\n" + _load_script_section(out), encoding="utf-8")
     print(Path(out).read_text(encoding="utf-8"))
 
 

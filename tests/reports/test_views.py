@@ -79,18 +79,44 @@ def test_admin_preview_shows_any_report_without_saving_it(country, client):
     assert ReportEdition.objects.count() == 0
 
 
-def test_admin_send_now_queues_the_schedule(
-    country, client, no_broker, django_capture_on_commit_callbacks
-):
+def test_admin_send_now_queues_the_schedule(country, client, no_broker):
     client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
     schedule = ReportSchedule.objects.get(kind=ScheduleKind.NATIONAL)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/en/admin/reports/reportschedule/",
-            {"action": "send_now", "_selected_action": [schedule.pk]},
-        )
-    assert response.status_code == 302
+    response = client.post(
+        "/en/admin/reports/reportschedule/",
+        {"action": "send_now", "_selected_action": [schedule.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
     assert no_broker == [("reports.tasks.run_schedule", (schedule.pk,))]
+    assert "1 schedules queued." in response.text
+
+
+def test_admin_send_now_with_the_broker_down_says_so_instead_of_failing(
+    country, client, monkeypatch
+):
+    """Was a 500 (the publish failed after the action's commit). Now nothing is queued and the
+    administrator is told, in their language, to try again."""
+    from kombu.exceptions import OperationalError
+
+    from reports import tasks
+
+    def refused(*_args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_schedule, "delay", refused)
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    schedules = list(ReportSchedule.objects.values_list("pk", flat=True))
+    for lang, words in (("en", "task queue cannot be reached"), ("ru", "Очередь задач недоступна")):
+        response = client.post(
+            f"/{lang}/admin/reports/reportschedule/",
+            {"action": "send_now", "_selected_action": schedules},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert words in response.text
+        assert "schedules queued." not in response.text
+    assert ReportEdition.objects.count() == 0
 
 
 def test_admin_edits_a_schedules_timing(country, client):
