@@ -512,15 +512,25 @@ def later_sections(factor: int) -> list[str]:
 
     skip = {s.strip() for s in os.environ.get("BENCH_SKIP", "").split(",") if s.strip()}
     sections = [
-        ("reports", lambda: bench_reports.run(factor)),
-        ("exports", lambda: bench_exports.run(factor)),
-        ("overview", bench_pages.run),
-        ("import", lambda: bench_import.run(int(os.environ.get("IMPORT_BENCH_ROWS", "2000")))),
+        ("reports", bench_reports.SECTION, lambda: bench_reports.run(factor)),
+        ("exports", bench_exports.SECTION, lambda: bench_exports.run(factor)),
+        ("overview", bench_pages.SECTION, bench_pages.run),
+        (
+            "import",
+            bench_import.SECTION,
+            lambda: bench_import.run(int(os.environ.get("IMPORT_BENCH_ROWS", "2000"))),
+        ),
     ]
+    out = settings.BASE_DIR / "docs" / "BENCHMARKS.md"
+    earlier = out.read_text(encoding="utf-8") if out.exists() else ""
     lines: list[str] = []
-    for name, section in sections:
+    for name, heading, section in sections:
         if name not in skip:
             lines += ["", *section()]
+        elif heading in earlier:  # kept as the earlier run wrote it, and said so
+            kept = earlier.split(heading, 1)[1].split("\n## ", 1)[0].split("<!-- ", 1)[0]
+            note = f"_Not re-run by the last `make bench` (BENCH_SKIP={name}): an earlier run's._"
+            lines += ["", heading, "", note, *kept.rstrip().splitlines()]
     return lines
 
 
