@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -572,13 +573,34 @@ def cached_national_summary(*, as_of: dt.date) -> NationalSummary:
         if latest is not None:
             generation.served_stale()
             return latest
-        return national_summary(as_of=as_of)
+        # None at all yet (the day's first, or a cold cache): wait for the one being computed
+        # rather than compute it in every process at once (on 2 cores, five at once took each
+        # of them three times as long).
+        waited = _wait_for(key)
+        return waited if waited is not None else national_summary(as_of=as_of)
     try:
         summary = national_summary(as_of=as_of)
         cache.set_many({key: summary, latest_key: summary}, SUMMARY_TIMEOUT)
     finally:
         cache.delete(_COMPUTING_KEY)
     return summary
+
+
+_WAIT_SECONDS, _WAIT_STEP = 30.0, 0.05
+
+
+def _wait_for(key: str) -> NationalSummary | None:
+    """The summary under `key` once the process computing it has stored it; None if it gave up
+    (the lock gone with nothing stored) or took longer than _WAIT_SECONDS."""
+    deadline = time.monotonic() + _WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_WAIT_STEP)
+        summary = cache.get(key)
+        if summary is not None:
+            return summary
+        if cache.get(_COMPUTING_KEY) is None:
+            return cache.get(key)
+    return None
 
 
 def warm_national_summary(*, as_of: dt.date) -> bool:

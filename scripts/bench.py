@@ -344,13 +344,15 @@ def lost_updates(before: dict[str, tuple[int, int]], approvals: dict[str, list[i
 
 
 def _cache_url() -> str:
-    """A Redis database of its own for gunicorn's cache (emptied first), beside the broker's."""
+    """A Redis database of its own for gunicorn's cache, beside the broker's."""
+    broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+    return broker.rsplit("/", 1)[0] + "/13"
+
+
+def _empty(cache_url: str) -> None:
     import redis
 
-    broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-    url = broker.rsplit("/", 1)[0] + "/13"
-    redis.Redis.from_url(url).flushdb()
-    return url
+    redis.Redis.from_url(cache_url).flushdb()
 
 
 def measure_load(port: int) -> dict[str, dict]:
@@ -361,9 +363,13 @@ def measure_load(port: int) -> dict[str, dict]:
     where = places()
     urls = [u.format(**where) for u in READ_MIX]
     connection.close()  # gunicorn's workers open their own
-    cached_env = env | {"REDIS_CACHE_URL": _cache_url(), "PUBLIC_PAGE_CACHE_SECONDS": "600"}
+    cache_url = _cache_url()
+    cached_env = env | {"REDIS_CACHE_URL": cache_url, "PUBLIC_PAGE_CACHE_SECONDS": "600"}
     process = bench_load.start_gunicorn(port, cached_env)
     try:
+        # Warm processes, an empty cache: as after a write on a server that has been running.
+        bench_load.warm_up(base, urls)
+        _empty(cache_url)
         reads = bench_load.read_mix_any(base, urls)
         pairs = writers(bench_load.CLIENTS - 10)
         reviewer = User.objects.filter(username__startswith="scale-reviewer-").order_by("pk")
@@ -380,6 +386,7 @@ def measure_load(port: int) -> dict[str, dict]:
     connection.close()
     process = bench_load.start_gunicorn(port, env | {"PUBLIC_PAGE_CACHE_SECONDS": "0"})
     try:
+        bench_load.warm_up(base, urls)
         uncached = bench_load.read_mix_any(base, urls)
         peak = max(peak, bench_load.worker_peak_mb(process))
     finally:
@@ -585,10 +592,12 @@ def main() -> None:
         "",
         f"gunicorn 23 on loopback, {loads[1]['workers']} sync workers, `config.settings.test`, "
         "the same machine's two cores driving the load too. Read mix: the public pages and the "
-        "measures API in turn, anonymous, driven by wrk (2 threads; Debian's `wrk`, else asyncio "
+        "measures API in turn, anonymous, on warm worker processes (10 clients for 5 s "
+        "first), driven by wrk (2 threads; Debian's `wrk`, else asyncio "
         "+ httpx clients: scripts/bench_load.py); once with the public page cache on, as "
         "deployed (Redis; web/caching.py: the pages kept under the data generation that every "
-        "write moves on), once with it off (every page built). Write mix (httpx): 40 editors "
+        "write moves on), starting empty as after a write, once with it off (every page "
+        "built). Write mix (httpx): 40 editors "
         "each proposing a new progress for a measure "
         "of their own organisation through the API and submitting it, 10 reviewers approving; "
         "an editor proposes again once the change is decided. Lost updates: a measure whose "

@@ -144,6 +144,13 @@ def read_mix_wrk(base: str, urls: list[str], *, clients=CLIENTS, duration=DURATI
     }
 
 
+def warm_up(base: str, urls: list[str], seconds: float = 5.0) -> None:
+    """A running server's state, not a fresh one's: every worker process has loaded its
+    templates and opened its connection (a fresh gunicorn's first second of requests takes
+    seconds each). Ten clients for a few seconds; the caller then empties the cache."""
+    asyncio.run(read_mix(base, urls, clients=10, duration=seconds))
+
+
 def read_mix_any(base: str, urls: list[str]) -> dict:
     """wrk when installed (Debian's package), else the Python clients."""
     import shutil

@@ -296,3 +296,53 @@ def test_full_clean_reports_the_status_rules_in_words():
     assert excinfo.value.messages == [
         "Only an implemented or discontinued measure has a completion date."
     ]
+
+
+def _messages(validate) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate()
+    except ValidationError as e:
+        return sorted(e.messages)
+    return []
+
+
+def test_check_constraints_are_asked_in_one_statement_naming_the_broken_rule_as_django_does():
+    """Issue 12: Django asks the database once per check constraint, each in a savepoint; the
+    records ask all of theirs in one SELECT (tracker/common/models.py), and when one fails,
+    Django's own path names it — the same messages either way."""
+    from django.db import connection, models
+    from django.db.models import CheckConstraint
+    from django.test.utils import CaptureQueriesContext
+
+    measure = f.MeasureFactory(progress=40, status=tm.MeasureStatus.IN_PROGRESS)
+    checks = [
+        c
+        for _m, found in measure.get_constraints()
+        for c in found
+        if isinstance(c, CheckConstraint)
+    ]
+    assert len(checks) >= 5
+    with transaction.atomic(), CaptureQueriesContext(connection) as ours:
+        measure.validate_constraints()
+    with transaction.atomic(), CaptureQueriesContext(connection) as djangos:
+        models.Model.validate_constraints(measure)
+    assert len(djangos) - len(ours) >= 2 * len(checks)  # a SELECT and a savepoint pair each
+    assert sum("COALESCE" in q["sql"] for q in ours.captured_queries) == 1
+
+    article = f.ArticleFactory(number=30)
+    organization = f.OrganizationFactory()
+    broken = [
+        (measure, "status", tm.MeasureStatus.IMPLEMENTED),  # implemented below 100 %
+        (measure, "due_date", dt.date(2000, 1, 1)),  # before its start, with a start date
+        (article, "number", 51),
+        (organization, "kind", "nonsense"),
+    ]
+    measure.start_date = dt.date(2020, 1, 1)
+    for record, field, value in broken:
+        setattr(record, field, value)
+        ours = _messages(record.validate_constraints)
+        assert ours, (record, field)
+        assert ours == _messages(lambda r=record: models.Model.validate_constraints(r))
+    assert _messages(f.MeasureFactory(progress=100).validate_constraints) == []

@@ -319,3 +319,40 @@ def test_a_cached_api_answer_still_counts_against_the_throttle(client, country, 
         codes = [client.get("/api/v1/legal-acts/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     cache.clear()
+
+
+@pytest.mark.parametrize("other_stores_it", [True, False])
+def test_with_no_summary_yet_a_process_waits_for_the_one_being_computed(
+    country, monkeypatch, other_stores_it
+):
+    """The day's first summary (or after a cold cache): the others wait for the process that
+    computes it instead of all computing at once; if that process gives up, one computes."""
+    import threading
+    import time
+
+    today = country.as_of
+    key = f"reports:summary:{today.isoformat()}:{generation.current()}"
+    computed = selectors.national_summary(as_of=today)
+    calls = []
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return computed
+
+    monkeypatch.setattr(selectors, "national_summary", counted)
+    assert cache.add("reports:summary:computing", 0, 300)  # "another process computes"
+
+    def other_process():
+        time.sleep(0.3)
+        if other_stores_it:
+            cache.set(key, computed)
+        cache.delete("reports:summary:computing")
+
+    other = threading.Thread(target=other_process)
+    other.start()
+    started = time.monotonic()
+    summary = selectors.cached_national_summary(as_of=today)
+    other.join()
+    assert time.monotonic() - started >= 0.25  # it waited
+    assert summary.overdue == computed.overdue == 2
+    assert len(calls) == (0 if other_stores_it else 1)
