@@ -349,10 +349,19 @@ def _cache_url() -> str:
     return broker.rsplit("/", 1)[0] + "/13"
 
 
-def _empty(cache_url: str) -> None:
+def redis_flush(cache_url: str) -> None:
     import redis
 
     redis.Redis.from_url(cache_url).flushdb()
+
+
+def _as_after_a_write(cache_url: str) -> None:
+    """What a write does to the cache: the data generation moves on (tracker/common/generation.py;
+    the key as Django's cache names it), so every page and answer is built again and the
+    dashboard's summary computed again, the latest one served meanwhile."""
+    import redis
+
+    redis.Redis.from_url(cache_url).incr(":1:crpd:data-generation")
 
 
 def measure_load(port: int) -> dict[str, dict]:
@@ -367,10 +376,13 @@ def measure_load(port: int) -> dict[str, dict]:
     cached_env = env | {"REDIS_CACHE_URL": cache_url, "PUBLIC_PAGE_CACHE_SECONDS": "600"}
     process = bench_load.start_gunicorn(port, cached_env)
     try:
-        # Warm processes, an empty cache: as after a write on a server that has been running.
+        # A server that has been running: warm processes, the pages in the cache.
+        redis_flush(cache_url)
         bench_load.warm_up(base, urls)
-        _empty(cache_url)
         reads = bench_load.read_mix_any(base, urls)
+        # The same, the moment after a write.
+        _as_after_a_write(cache_url)
+        after_write = bench_load.read_mix_any(base, urls)
         pairs = writers(bench_load.CLIENTS - 10)
         reviewer = User.objects.filter(username__startswith="scale-reviewer-").order_by("pk")
         reviewers = [session_for(reviewer[i % reviewer.count()]) for i in range(10)]
@@ -393,6 +405,7 @@ def measure_load(port: int) -> dict[str, dict]:
         bench_load.stop_gunicorn(process)
     return {
         "read": reads,
+        "read_after_write": after_write,
         "read_uncached": uncached,
         "write": writes,
         "peak_mb": peak,
@@ -456,7 +469,11 @@ def load_table(factor: int, loads: dict) -> list[str]:
     ]
     for f in (1, factor):
         w = loads[f]["write"]
-        for mix, note in (("read", "page cache on"), ("read_uncached", "page cache off")):
+        for mix, note in (
+            ("read", "page cache on"),
+            ("read_after_write", "page cache on, the moment after a write"),
+            ("read_uncached", "page cache off"),
+        ):
             r = loads[f][mix]
             lines.append(
                 f"| read | {f}× | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} "
@@ -596,7 +613,9 @@ def main() -> None:
         "first), driven by wrk (2 threads; Debian's `wrk`, else asyncio "
         "+ httpx clients: scripts/bench_load.py); once with the public page cache on, as "
         "deployed (Redis; web/caching.py: the pages kept under the data generation that every "
-        "write moves on), starting empty as after a write, once with it off (every page "
+        "write moves on), on warm processes, then again the moment after a write (the "
+        "generation moved on: every page built again, the summary computed again while the "
+        "latest is served), and once with it off (every page "
         "built). Write mix (httpx): 40 editors "
         "each proposing a new progress for a measure "
         "of their own organisation through the API and submitting it, 10 reviewers approving; "
