@@ -74,3 +74,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue_for_real_workers(request):
+    """A test that runs a real worker starts from an empty queue: messages another run left in the
+    shared broker (a benchmark's mails, an interrupted suite's tasks) are not this test's to wait
+    behind (a worker once spent the whole minute of an import test on a benchmark's backlog)."""
+    if request.node.get_closest_marker("celery_worker"):
+        from config.celery import app
+
+        app.control.purge()
