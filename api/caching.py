@@ -26,8 +26,10 @@ class PublicListCacheMixin:
 
     def _cached(self, request: Request, build: Callable[..., Response], *args: Any, **kwargs: Any):
         renderer = getattr(request, "accepted_renderer", None)
+        if getattr(renderer, "format", "") != "json":  # the browsable API: never cached
+            return build(request, *args, **kwargs)
         key, hit = public_cache.lookup("api", request)
-        if key is None or getattr(renderer, "format", "") != "json":
+        if key is None:
             return build(request, *args, **kwargs)
         if hit is not None:
             return HttpResponse(hit["content"], content_type=hit["content_type"])

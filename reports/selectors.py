@@ -564,7 +564,7 @@ def cached_national_summary(*, as_of: dt.date) -> NationalSummary:
     number = generation.current()
     if number is None:  # no cache: computed every time
         return national_summary(as_of=as_of)
-    key, latest_key = (f"reports:summary:{as_of.isoformat()}:{n}" for n in (number, "latest"))
+    key, latest_key = _summary_key(as_of, number), _summary_key(as_of, "latest")
     summary = cache.get(key)
     if summary is not None:
         return summary
@@ -589,6 +589,10 @@ def cached_national_summary(*, as_of: dt.date) -> NationalSummary:
 _WAIT_SECONDS, _WAIT_STEP = 30.0, 0.05
 
 
+def _summary_key(as_of: dt.date, generation_number: int | str) -> str:
+    return f"reports:summary:{as_of.isoformat()}:{generation_number}"
+
+
 def _wait_for(key: str) -> NationalSummary | None:
     """The summary under `key` once the process computing it has stored it; None if it gave up
     (the lock gone with nothing stored) or took longer than _WAIT_SECONDS."""
@@ -607,7 +611,7 @@ def warm_national_summary(*, as_of: dt.date) -> bool:
     """Compute the summary of the current generation unless it is cached or being computed (the
     warm-up task after a write): True when it computed."""
     number = generation.current()
-    if number is None or cache.get(f"reports:summary:{as_of.isoformat()}:{number}") is not None:
+    if number is None or cache.get(_summary_key(as_of, number)) is not None:
         return False
     if cache.get(_COMPUTING_KEY) is not None:
         return False

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports import selectors
 from tests import factories as f
+from tests.web.conftest import submit_implemented
 from tracker.common import generation
 from tracker.models import MeasureStatus, Organization
 from tracker.workflow import services
@@ -37,36 +38,30 @@ PUBLIC = [
 ]
 
 
-def _implemented(country, measure):
-    """An editor proposes the measure implemented and submits; returns the change request."""
-    cr = services.change_request_create(
-        by=country.mh_editor,
-        target=measure,
-        payload={"status": MeasureStatus.IMPLEMENTED, "progress": 100},
-        summary="Done",
-    )
-    services.change_request_submit(cr_id=cr.pk, by=country.mh_editor)
-    return cr
-
-
 @pytest.fixture
 def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
 
 
-def _queries(client, url):
+def _queries(client, url, **headers):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
+        response = client.get(url, **headers)
     return response, len(ctx)
 
 
-@pytest.mark.parametrize("url", PUBLIC)
-def test_a_public_page_is_served_from_the_cache_the_second_time(client, country, page_cache, url):
+def _built_then_cached(client, url):
+    """The first answer built from the database, the second from the cache (no query)."""
     first, built = _queries(client, url)
     second, cached = _queries(client, url)
     assert first.status_code == second.status_code == 200
     assert built > 0
     assert cached == 0
+    return first, second
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_public_page_is_served_from_the_cache_the_second_time(client, country, page_cache, url):
+    first, second = _built_then_cached(client, url)
     assert second.content == first.content
     # The middlewares answer on the cached page as on a built one.
     for header in ("Content-Security-Policy", "Content-Language", "X-Content-Type-Options"):
@@ -83,7 +78,7 @@ def test_an_approval_shows_at_once_on_every_cached_page(client, country, page_ca
     cached = client.get("/en/")
     assert cached.context is None  # served from the cache
     overdue_before = cached.content.decode()
-    cr = _implemented(country, measure)
+    cr = submit_implemented(measure, editor=country.mh_editor)
     assert "In progress" in client.get(url).content.decode()  # not approved: not live
     services.change_request_approve(cr_id=cr.pk, by=country.reviewer)
     page = client.get(url)
@@ -264,21 +259,11 @@ def test_beat_warms_the_summary_every_minute(country, settings):
 # --- the API's public endpoints (api/caching.py) ------------------------------------------------
 
 
-def _api_queries(client, url, **headers):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **headers)
-    return response, len(ctx)
-
-
 @pytest.mark.parametrize(
     "url", ["/api/v1/measures/", "/api/v1/measures/?search=Ramps", "/api/v1/articles/9/"]
 )
 def test_an_api_answer_is_served_from_the_cache_the_second_time(client, country, page_cache, url):
-    first, built = _api_queries(client, url)
-    second, cached = _api_queries(client, url)
-    assert first.status_code == second.status_code == 200
-    assert built > 0
-    assert cached == 0
+    first, second = _built_then_cached(client, url)
     assert second.json() == first.json()
     assert second["Content-Type"] == first["Content-Type"] == "application/json"
     assert "Accept" in second.get("Vary", "")
@@ -289,7 +274,7 @@ def test_an_approval_shows_at_once_in_the_api(client, country, page_cache):
     url = f"/api/v1/measures/{measure.key}/"
     assert client.get(url).json()["status"] == "in_progress"
     assert client.get(url).json()["status"] == "in_progress"  # from the cache
-    cr = _implemented(country, measure)
+    cr = submit_implemented(measure, editor=country.mh_editor)
     services.change_request_approve(cr_id=cr.pk, by=country.reviewer)
     assert client.get(url).json()["status"] == "implemented"
 
@@ -302,13 +287,13 @@ def test_the_api_caches_nothing_for_tokens_sessions_or_the_browsable_api(
     from tracker.organisations.tokens import token_create
 
     client.get("/api/v1/measures/", HTTP_ACCEPT="text/html")
-    _response, again = _api_queries(client, "/api/v1/measures/", HTTP_ACCEPT="text/html")
+    _response, again = _queries(client, "/api/v1/measures/", HTTP_ACCEPT="text/html")
     assert again > 0  # the browsable API is built every time
     _instance, token = token_create(user=country.mh_editor)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     api.get("/api/v1/measures/")
-    _response, with_token = _api_queries(api, "/api/v1/measures/")
+    _response, with_token = _queries(api, "/api/v1/measures/")
     assert with_token > 0
 
 

@@ -18,6 +18,7 @@ from indicators.models import Direction
 from reports import selectors
 from reports.charts import REGION_TILES
 from tests import factories as f
+from tests.web.conftest import submit_implemented
 from tracker.common import generation
 from tracker.models import Measure, MeasureStatus
 from tracker.workflow import services
@@ -201,14 +202,7 @@ def test_signed_in_editor_sees_their_own_work_first(client, country):
 
 def test_an_approval_shows_on_the_dashboard_at_once(client, country):
     assert client.get("/en/").context["summary"].overdue == 2
-    measure = country.mh_overdue
-    cr = services.change_request_create(
-        by=country.mh_editor,
-        target=measure,
-        payload={"status": MeasureStatus.IMPLEMENTED, "progress": 100},
-        summary="Done",
-    )
-    services.change_request_submit(cr_id=cr.pk, by=country.mh_editor)
+    cr = submit_implemented(country.mh_overdue, editor=country.mh_editor)
     # Cached meanwhile: the same numbers until the approval.
     assert client.get("/en/").context["summary"].waiting == 2
     services.change_request_approve(cr_id=cr.pk, by=country.reviewer)

@@ -74,18 +74,15 @@ def watching_stale() -> Iterator[Callable[[], bool]]:
         _stale.reset(token)
 
 
-def _after_commit() -> None:
-    bump()
-
-
 def changed() -> None:
-    """A write happened: move on now, and once more when its transaction commits."""
+    """A write happened: move on now, and once more when its transaction commits (one move after
+    the commit however many writes the transaction holds)."""
     bump()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
-        entry[1] is _after_commit for entry in connection.run_on_commit
+        entry[1] is bump for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_after_commit)
+        transaction.on_commit(bump)
 
 
 def data_changed(sender, **_kwargs) -> None:

@@ -1,7 +1,6 @@
 """Pieces every domain model shares: provenance, optimistic-locking versions, localised names."""
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.db.models import CheckConstraint
 from django.utils.translation import get_language
@@ -97,26 +96,23 @@ class Versioned(models.Model):
 
     def validate_constraints(self, exclude=None) -> None:
         """Django's validation of the constraints, with the check constraints asked together
-        (checks_hold_together); when one fails, Django's own path names it."""
+        (checks_hold_together): when they all hold, Django validates the others alone
+        (get_constraints leaves the checks out meanwhile); when one fails, Django asks each and
+        names it."""
         using = router.db_for_write(type(self), instance=self)
-        constraints = self.get_constraints()
-        checks = [
-            c for _model, found in constraints for c in found if isinstance(c, CheckConstraint)
-        ]
-        if not checks or not checks_hold_together(self, checks, exclude, using):
+        checks = [c for _m, found in self.get_constraints() for c in found if _is_check(c)]
+        self._checks_held = bool(checks) and checks_hold_together(self, checks, exclude, using)
+        try:
             super().validate_constraints(exclude=exclude)
-            return
-        errors: dict = {}
-        for model_class, found in constraints:
-            for constraint in found:
-                if isinstance(constraint, CheckConstraint):
-                    continue
-                try:
-                    constraint.validate(model_class, self, exclude=exclude, using=using)
-                except ValidationError as e:  # as Django's Model.validate_constraints files them
-                    if getattr(e, "code", None) == "unique" and len(constraint.fields) == 1:
-                        errors.setdefault(constraint.fields[0], []).append(e)
-                    else:
-                        errors = e.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+        finally:
+            del self._checks_held
+
+    def get_constraints(self):
+        found = super().get_constraints()
+        if not getattr(self, "_checks_held", False):
+            return found
+        return [(model, [c for c in cs if not _is_check(c)]) for model, cs in found]
+
+
+def _is_check(constraint) -> bool:
+    return isinstance(constraint, CheckConstraint)
